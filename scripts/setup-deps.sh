@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Installs everything the probe's build and tests need, from Debian bookworm's archive only.
+#
+# cpp-httplib is the one dependency that needs more than `apt-get install`: Debian's
+# libcpp-httplib-dev ships the split header plus a shared library, and a fully static
+# probe needs the single header of the same version. That header comes from Debian's
+# source package (with Debian's security patches applied), is checked against a pinned
+# SHA-256, and lands in .deps/ (ignored by git): third-party code is never committed.
+set -euo pipefail
+
+HTTPLIB_SOURCE_VERSION="0.11.4+ds-1+deb12u1"
+HTTPLIB_HEADER_SHA256="2bcaaeb62b3fee7beed69aa51e14f811f4d0bac3a0c1d6f0f095b02655d80a4e"
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+deps_dir="${HEALTHPROBE_DEPS_DIR:-$root/.deps}"
+header="$deps_dir/cpp-httplib/httplib.h"
+
+packages=(
+  build-essential cmake file pkg-config dpkg-dev xz-utils ca-certificates
+  libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev libfmt-dev catch2
+  python3 python3-venv clang-format clang-tidy
+)
+
+sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup-deps: installing ${missing[*]}"
+  sudo_if_needed apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive sudo_if_needed apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+header_ok() { [ -f "$header" ] && echo "$HTTPLIB_HEADER_SHA256  $header" | sha256sum -c --status; }
+
+if header_ok; then
+  exit 0
+fi
+
+# apt-get source needs a deb-src entry; add bookworm's own (and its security suite) if none is there.
+if ! apt-cache showsrc cpp-httplib 2>/dev/null | grep -q "^Version: $HTTPLIB_SOURCE_VERSION\$"; then
+  sudo_if_needed tee /etc/apt/sources.list.d/healthprobe-deb-src.sources >/dev/null <<'SOURCES'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb-src
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SOURCES
+  sudo_if_needed apt-get update -qq
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+(cd "$work" && apt-get source -qq --only-source "cpp-httplib=$HTTPLIB_SOURCE_VERSION" >/dev/null 2>&1) || {
+  echo "setup-deps: could not fetch Debian's cpp-httplib $HTTPLIB_SOURCE_VERSION source package" >&2
+  exit 1
+}
+mkdir -p "$deps_dir/cpp-httplib"
+cp "$work"/cpp-httplib-*/httplib.h "$work"/cpp-httplib-*/LICENSE "$deps_dir/cpp-httplib/"
+if ! header_ok; then
+  echo "setup-deps: $header does not match the pinned SHA-256 $HTTPLIB_HEADER_SHA256" >&2
+  rm -f "$header"
+  exit 1
+fi
+echo "setup-deps: cpp-httplib $HTTPLIB_SOURCE_VERSION single header ready in $deps_dir/cpp-httplib"
