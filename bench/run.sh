@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The benchmark, in one command: bash bench/run.sh
+#
+# Installs what it needs from Debian, builds the release probe (the `release` preset) and the bench's
+# own helpers (floor, responder, spawn launcher: static C), then measures healthprobe, curl, busybox
+# wget, a Python urllib one-liner and the raw-socket floor side by side, interleaved, against servers
+# on 127.0.0.1, and regenerates bench/results.json, docs/bench.png and the README's benchmark table.
+#
+# Environment: BENCH_RUNS (default 100, at least 30), BENCH_WARMUP (default 5).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="$root/bench/out" # scratch, ignored by git
+cd "$root"
+
+sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# busybox-static or busybox both provide `busybox wget`; they conflict, so accept either.
+packages=(build-essential libc6-dev curl gnuplot-nox python3 python3-venv git)
+command -v busybox >/dev/null || packages+=(busybox-static)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "bench: installing ${missing[*]}"
+  sudo_if_needed apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive sudo_if_needed apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+echo "bench: building the release probe (cmake --preset release)"
+bash scripts/setup-deps.sh
+cmake --preset release >/dev/null
+cmake --build --preset release
+probe="$root/build/release/healthprobe"
+
+# The floor is built statically and stripped like the probe, so size and start-up compare like for like.
+mkdir -p "$out"
+cc -O2 -static -s -o "$out/floor" bench/floor.c
+cc -O2 -static -s -o "$out/responder" bench/responder.c
+cc -O2 -static -s -o "$out/spawn" bench/spawn.c
+
+# measure.py owns the servers (and kills them on any exit); this trap covers a kill of the whole run.
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT INT TERM
+
+/usr/bin/python3 bench/measure.py \
+  --probe "$probe" --floor "$out/floor" --spawn "$out/spawn" --responder "$out/responder" \
+  --webhook-dir docker/example-webhook --python /usr/bin/python3 --work "$out/work" --repo "$root" \
+  --runs "${BENCH_RUNS:-100}" --warmup "${BENCH_WARMUP:-5}" --out bench/results.json &
+pids+=("$!")
+wait "${pids[0]}"
+
+/usr/bin/python3 bench/report.py --results bench/results.json --readme README.md --chart docs/bench.png \
+  --work "$out"
+bash bench/check-size.sh "$probe" || true # the report already says met/missed; the CI check fails hard
