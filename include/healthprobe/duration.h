@@ -1,0 +1,16 @@
+#pragma once
+// Parses the probe's durations: "250ms", "2s", "1.5s", "1m", or bare seconds ("2").
+#include <chrono>
+#include <optional>
+#include <string_view>
+
+namespace healthprobe {
+
+// Returns nullopt for anything that is not a positive duration of at most one hour:
+// a probe's deadline outside that range is a typo, not a wish.
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
+
+// "2s", "250ms", "1m30s" style rendering for messages.
+std::string format_duration(std::chrono::milliseconds duration);
+
+}  // namespace healthprobe

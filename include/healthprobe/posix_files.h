@@ -1,0 +1,26 @@
+#pragma once
+// Thin, errno-reporting wrappers over the POSIX file calls the checks share.
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace healthprobe {
+
+bool is_directory(const std::string &path);
+// "Permission denied (EACCES)": for messages a person can search for.
+std::string errno_text(int error_number);
+// Reads up to max_bytes of a regular file; nullopt with error set on failure.
+std::optional<std::string> read_small_file(const std::string &path, size_t max_bytes, int &error);
+// Names in a directory, "." and ".." excluded; nullopt with error set on failure.
+std::optional<std::vector<std::string>> list_directory(const std::string &path, int &error);
+
+// Follows a chain of symlinks by hand so a failure can say which link dangles.
+struct SymlinkResolution {
+  std::string final_path;   // the path the chain ends at (exists only when ok)
+  std::string first_target; // what `path` itself points to, empty when not a link
+  bool ok = false;
+  int error = 0;            // errno of the failing step
+};
+SymlinkResolution resolve_symlinks(const std::string &path);
+
+}  // namespace healthprobe

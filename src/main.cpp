@@ -1,0 +1,39 @@
+// healthprobe: parse the command line, run the checks once, exit 0 (healthy), 1 (unhealthy)
+// or 64 (bad usage). Everything else lives in the library so it can be tested.
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "healthprobe/options.h"
+#include "healthprobe/run.h"
+#include "healthprobe/version.h"
+
+extern char **environ;
+
+int main(int argc, char **argv) {
+  using namespace healthprobe;
+  std::signal(SIGPIPE, SIG_IGN);  // a closed stdout or socket must not kill the probe silently
+  try {
+    const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+    const Environment env = Environment::from_envp(environ);
+    const ParsedCommand parsed = parse_command_line(args, env);
+    switch (parsed.command) {
+      case Command::Help:
+        std::fputs(usage_text(), stdout);
+        return kExitHealthy;
+      case Command::Version:
+        std::printf("healthprobe %s\n", kVersion);
+        return kExitHealthy;
+      case Command::UsageError:
+        std::fprintf(stderr, "healthprobe: %s\n", parsed.error.c_str());
+        return kExitUsage;
+      case Command::Check:
+        return run_probe(parsed.options, env);
+    }
+  } catch (const std::exception &error) {
+    std::printf("unhealthy: internal error: %.200s\n", error.what());
+  }
+  return kExitUnhealthy;
+}
