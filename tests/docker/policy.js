@@ -1,0 +1,376 @@
+'use strict';
+// The Dockerfile, ECS and Renovate policy of docker/ (issue 3), as plain functions that return
+// violations, so the tests can run them on the real files and on broken fixtures alike.
+// Parsing is dockerfile-ast's (continuations, comments, heredocs, ARG defaults in FROM); linting is
+// dockerfile-utils'. Each violation is { rule, message, line } (line 1-based, 0 when file-wide).
+
+const { DockerfileParser } = require('dockerfile-ast');
+const { validate } = require('dockerfile-utils');
+
+const DIGEST = /@sha256:[0-9a-f]{64}$/;
+// What a runtime image must not install: compilers and build tools, headers, curl, uv, pip.
+const FORBIDDEN_PACKAGE = /^(gcc|gcc-c\+\+|gcc\d*|g\+\+|clang|cpp|make|cmake|binutils|curl|curl-minimal|libcurl-devel|uv|pip|python3(\.\d+)?-pip|.*-devel)$/;
+// Commands that must not run in the runtime stage's chain at all.
+const FORBIDDEN_COMMAND = /^(curl|wget|uv|uvx|pip|pip3(\.\d+)?|gcc|cc|g\+\+|clang|make)$/;
+const PKG_MANAGER = /^(dnf|dnf5|microdnf|yum)$/;
+
+// Durations as Docker and the probe write them: 250ms, 2s, 1m, 1m30s; bare numbers are seconds.
+function parseDuration(text) {
+  if (text === undefined || text === null) return null;
+  const s = String(text).trim();
+  if (/^\d+(\.\d+)?$/.test(s)) return Number(s) * 1000;
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+  const unit = { ms: 1, s: 1000, m: 60000, h: 3600000 };
+  let total = 0;
+  let m;
+  let consumed = 0;
+  while ((m = re.exec(s)) !== null) {
+    total += Number(m[1]) * unit[m[2]];
+    consumed = re.lastIndex;
+  }
+  return consumed === s.length && consumed > 0 ? total : null;
+}
+
+function substitute(value, vars) {
+  return value.replace(/\$\{(\w+)(?::[-+][^}]*)?\}|\$(\w+)/g, (whole, a, b) => {
+    const name = a || b;
+    return Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : whole;
+  });
+}
+
+function lineOffsets(text) {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  return starts;
+}
+
+// Split the Dockerfile into stages, each with its instructions, its (ARG-expanded) base and its
+// build ARG defaults (global ARGs redeclared in the stage, and the stage's own).
+function parse(text) {
+  const df = DockerfileParser.parse(text);
+  const offsets = lineOffsets(text);
+  const rangeText = (range) => text.slice(offsets[range.start.line] + range.start.character,
+    offsets[range.end.line] + range.end.character);
+  const globalArgs = {};
+  for (const arg of df.getInitialARGs()) {
+    const p = arg.getProperty();
+    if (p && p.getValue() !== null) globalArgs[p.getName()] = p.getValue();
+  }
+  const stages = [];
+  let stage = null;
+  for (const ins of df.getInstructions()) {
+    const keyword = ins.getKeyword();
+    if (keyword === 'FROM') {
+      const expanded = ins.getExpandedArguments().map((a) => a.getValue());
+      const flagsCount = ins.getFlags().length;
+      const image = expanded[flagsCount] || '';
+      stage = { name: ins.getBuildStage(), image, from: ins, line: ins.getRange().start.line + 1, instructions: [], vars: {} };
+      stages.push(stage);
+      continue;
+    }
+    if (!stage) continue;
+    if (keyword === 'ARG') {
+      const p = ins.getProperty();
+      if (p) {
+        const name = p.getName();
+        if (p.getValue() !== null) stage.vars[name] = p.getValue();
+        else if (name in globalArgs) stage.vars[name] = globalArgs[name];
+      }
+    }
+    stage.instructions.push({ ins, keyword, line: ins.getRange().start.line + 1, text: rangeText(ins.getRange()) });
+  }
+  const byName = new Map();
+  for (const s of stages) {
+    const parent = s.image && byName.get(s.image.toLowerCase());
+    s.parent = parent || null;
+    if (s.name) byName.set(s.name.toLowerCase(), s);
+  }
+  return { df, text, stages, byName, globalArgs, directives: df.getDirectives() };
+}
+
+// A stage and the stages it is built FROM, nearest first.
+function chain(stage) {
+  const out = [];
+  for (let s = stage; s; s = s.parent) out.push(s);
+  return out;
+}
+
+function rootImage(stage) {
+  const c = chain(stage);
+  return c[c.length - 1].image;
+}
+
+// The shell a RUN hands to /bin/sh, as Docker builds it: comment lines inside a continuation are
+// dropped, continuations joined; heredoc bodies are script lines (their own # lines are comments).
+function shellText(runText) {
+  const lines = runText.replace(/^\s*RUN\s+/i, '').split(/\r?\n/);
+  const kept = lines.filter((l, k) => k === 0 || !/^\s*#/.test(l));
+  const delimiters = [...kept.join('\n').matchAll(/<<-?\s*["']?(\w+)["']?/g)].map((m) => m[1]);
+  return kept.filter((l) => !delimiters.includes(l.trim()))
+    .join('\n')
+    .replace(/<<-?\s*["']?\w+["']?/g, ' ')
+    .replace(/\\\r?\n/g, ' ');
+}
+
+// Shell segments: split at &&, ||, ;, | and newlines.
+function segments(runText) {
+  return shellText(runText)
+    .split(/&&|\|\||;|\||\n/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function words(segment) {
+  return segment.split(/\s+/).map((w) => w.replace(/^["']|["']$/g, ''));
+}
+
+function packageInstalls(segment, vars) {
+  const w = words(segment).filter((x) => x !== 'sudo');
+  if (!PKG_MANAGER.test(w[0] || '')) return null;
+  const sub = w.slice(1).find((x) => !x.startsWith('-'));
+  if (sub !== 'install' && sub !== 'reinstall') return null;
+  return w.slice(w.indexOf(sub) + 1).filter((x) => !x.startsWith('-')).map((x) => substitute(x, vars));
+}
+
+function jsonForm(instructionText, afterKeyword) {
+  const m = afterKeyword.exec(instructionText);
+  if (!m) return null;
+  const rest = instructionText.slice(m.index + m[0].length).replace(/\\\r?\n/g, ' ').trim();
+  if (!rest.startsWith('[')) return null;
+  try {
+    const arr = JSON.parse(rest);
+    return Array.isArray(arr) && arr.every((x) => typeof x === 'string') ? arr : null;
+  } catch {
+    return null;
+  }
+}
+
+function isRoot(user) {
+  const u = user.split(':')[0].trim();
+  return u === '' || u === 'root' || u === '0';
+}
+
+function checkDockerfile(text) {
+  const v = [];
+  const add = (rule, message, line = 0) => v.push({ rule, message, line });
+
+  // dockerfile-utils: every diagnostic of severity Error (1) is a violation.
+  for (const d of validate(text)) {
+    if (d.severity === 1) add('lint', `dockerfile-utils: ${d.message}`, d.range.start.line + 1);
+  }
+
+  const p = parse(text);
+  const { stages } = p;
+
+  const syntax = p.directives.find((d) => d.getName().toLowerCase() === 'syntax');
+  if (!syntax || !DIGEST.test(syntax.getValue())) {
+    add('pinned-syntax', `the "# syntax=" frontend must be pinned by @sha256 digest (${syntax ? syntax.getValue() : 'none'})`, 1);
+  }
+
+  const stageNames = new Set();
+  for (const s of stages) {
+    const img = s.image;
+    if (img.toLowerCase() !== 'scratch' && !stageNames.has(img.toLowerCase()) && !DIGEST.test(img)) {
+      add('pinned-from', `FROM ${img || '(empty)'} is not pinned by @sha256:<64 hex>`, s.line);
+    }
+    for (const i of s.instructions) {
+      const refs = [];
+      for (const f of i.ins.getFlags ? i.ins.getFlags() : []) {
+        if (i.keyword === 'COPY' && f.getName() === 'from' && f.getValue()) refs.push(f.getValue());
+        if (i.keyword === 'RUN' && f.getName() === 'mount' && f.getValue()) {
+          const from = /(?:^|,)from=([^,]+)/.exec(f.getValue());
+          if (from) refs.push(from[1]);
+        }
+      }
+      for (const ref of refs) {
+        const r = substitute(ref, { ...p.globalArgs, ...s.vars });
+        if (!stageNames.has(r.toLowerCase()) && !/^\d+$/.test(r) && r.toLowerCase() !== 'scratch' && !DIGEST.test(r)) {
+          add('pinned-from', `${i.keyword} --from=${r} names an image that is not pinned by digest`, i.line);
+        }
+      }
+    }
+    if (s.name) stageNames.add(s.name.toLowerCase());
+  }
+
+  if (stages.length < 3) add('min-stages', `${stages.length} stage(s); a multi-stage build needs at least 3`);
+  if (stages.length === 0) return v;
+
+  const runtime = stages[stages.length - 1];
+  const runtimeChain = chain(runtime);
+  const base = rootImage(runtime);
+  // public.ecr.aws/amazonlinux/amazonlinux:2023..., amazonlinux:2023-minimal, ... (tag 2023*).
+  const alImage = /^(?:[^/]+\/)*amazonlinux:(2023[^@]*)(@.*)?$/;
+  const al = alImage.exec(base);
+  if (!al) {
+    add('runtime-al2023', `the runtime stage is built on ${base || '(nothing)'}, not Amazon Linux 2023`, runtime.line);
+  }
+
+  // Nothing to build or fetch with in the runtime stage or any stage it is built FROM.
+  for (const s of runtimeChain) {
+    const vars = { ...p.globalArgs, ...s.vars };
+    for (const i of s.instructions) {
+      if (i.keyword === 'RUN') {
+        for (const seg of segments(i.text)) {
+          const pkgs = packageInstalls(seg, vars);
+          for (const pkg of pkgs || []) {
+            if (FORBIDDEN_PACKAGE.test(pkg)) add('runtime-no-build-tools', `stage ${s.name || '?'} installs ${pkg}`, i.line);
+          }
+          const cmd = words(seg).filter((x) => x !== 'sudo' && !/^\w+=/.test(x))[0] || '';
+          if (FORBIDDEN_COMMAND.test(cmd.split('/').pop())) {
+            add('runtime-no-build-tools', `stage ${s.name || '?'} runs ${cmd}`, i.line);
+          }
+        }
+      }
+      if (i.keyword === 'COPY' || i.keyword === 'ADD') {
+        const from = i.ins.getFlags().find((f) => f.getName() === 'from');
+        const fromValue = from && substitute(from.getValue() || '', vars);
+        const fromStage = fromValue && p.byName.get(fromValue.toLowerCase());
+        const fromImage = fromStage ? rootImage(fromStage) : fromValue;
+        const sources = i.ins.getArguments().map((a) => a.getValue()).slice(0, -1);
+        if ((fromImage && /(^|\/)astral-sh\/uv[:@]/.test(fromImage)) || sources.some((src) => /(^|\/)uvx?$/.test(src))) {
+          add('runtime-no-build-tools', `stage ${s.name || '?'} copies uv (${i.text.split('\n')[0].trim()})`, i.line);
+        }
+      }
+    }
+  }
+
+  // chain() is nearest-first and instructions within a stage are in order: the effective one is
+  // the runtime stage's last, else the nearest ancestor's last.
+  const lastOf = (kw) => {
+    for (const s of runtimeChain) {
+      const list = s.instructions.filter((i) => i.keyword === kw);
+      if (list.length) return list[list.length - 1];
+    }
+    return null;
+  };
+
+  const hc = lastOf('HEALTHCHECK');
+  let hcArgs = null;
+  if (!hc) {
+    add('healthcheck-probe', 'the runtime stage has no HEALTHCHECK');
+  } else {
+    hcArgs = jsonForm(hc.text, /\bCMD\b/i);
+    if (!hcArgs) add('exec-form', 'HEALTHCHECK CMD is not in exec (JSON array) form', hc.line);
+    const first = hcArgs ? hcArgs[0] : (hc.text.match(/\bCMD\s+(\S+)/i) || [])[1] || '';
+    if (!/(^|\/)healthprobe$/.test(first)) add('healthcheck-probe', `HEALTHCHECK runs ${first || 'nothing'}, not healthprobe`, hc.line);
+  }
+
+  const cmd = lastOf('CMD');
+  const entry = lastOf('ENTRYPOINT');
+  if (!cmd) {
+    add('cmd-python', 'the runtime stage has no CMD');
+  } else {
+    const args = jsonForm(cmd.text, /\bCMD\b/i);
+    if (!args) add('exec-form', 'CMD is not in exec (JSON array) form', cmd.line);
+    const entryArgs = entry ? (jsonForm(entry.text, /\bENTRYPOINT\b/i) || [entry.text]) : [];
+    const all = [...entryArgs, ...(args || [cmd.text.replace(/^\s*CMD\s+/i, '')])];
+    const program = (all[0] || '').split(/\s+/)[0].split('/').pop();
+    if (!/^python3?(\.\d+)?$/.test(program)) add('cmd-python', `the server starts with ${program || 'nothing'}, not python`, cmd.line);
+    if (all.some((a) => /(^|\/|\s)uvx?(\s|$)/.test(a))) add('cmd-python', 'the server is started through uv', cmd.line);
+  }
+
+  const user = lastOf('USER');
+  if (!user || isRoot(user.ins.getArguments().map((a) => a.getValue()).join(' '))) {
+    add('non-root-user', `the last USER is ${user ? user.text.replace(/^\s*USER\s+/i, '').trim() : 'unset (root)'}`, user ? user.line : runtime.line);
+  }
+
+  // The probe's deadline must fire before Docker kills it, with a second to spare.
+  if (hc) {
+    const flag = (name) => { const f = hc.ins.getFlags().find((x) => x.getName() === name); return f ? f.getValue() : null; };
+    const dockerTimeout = parseDuration(flag('timeout') ?? '30s');
+    const deadline = probeDeadline(hcArgs || [], envOf(p, runtime));
+    if (dockerTimeout === null || deadline === null) {
+      add('healthcheck-deadline', 'cannot read the HEALTHCHECK --timeout or the probe deadline', hc.line);
+    } else if (deadline + 1000 > dockerTimeout) {
+      add('healthcheck-deadline', `probe deadline ${deadline} ms is not at least 1 s below HEALTHCHECK --timeout ${dockerTimeout} ms`, hc.line);
+    }
+  }
+
+  // Anywhere in the file: no `curl ... | sh` (or wget), heredocs included.
+  for (const s of stages) {
+    for (const i of s.instructions) {
+      if (i.keyword !== 'RUN') continue;
+      const flat = shellText(i.text);
+      if (/\b(curl|wget)\b[^|;&\n]*\|\s*(sudo\s+)?(env\s+\S+=\S+\s+)*(ba|da|z|k)?sh\b/.test(flat)) {
+        add('no-curl-pipe-sh', 'a downloaded script is piped into a shell', i.line);
+      }
+      // Every dnf/yum install is cleaned in the same RUN, after it.
+      const segs = segments(i.text);
+      let pending = null;
+      for (const seg of segs) {
+        if (packageInstalls(seg, {}) !== null) pending = pending || seg;
+        const w = words(seg).filter((x) => x !== 'sudo');
+        if (PKG_MANAGER.test(w[0] || '') && w.includes('clean') && w.includes('all')) pending = null;
+      }
+      if (pending) add('dnf-clean', `"${pending}" is not followed by "dnf clean all" in the same RUN`, i.line);
+    }
+  }
+  return v;
+}
+
+// The runtime stage's environment as ENV leaves it (ARG defaults substituted).
+function envOf(p, runtime) {
+  const env = {};
+  for (const s of chain(runtime).reverse()) {
+    const vars = { ...p.globalArgs, ...s.vars };
+    for (const i of s.instructions) {
+      if (i.keyword !== 'ENV') continue;
+      for (const prop of i.ins.getProperties()) env[prop.getName()] = substitute(prop.getValue() || '', { ...vars, ...env });
+    }
+  }
+  return env;
+}
+
+// The deadline the probe will use: --timeout on its command line, else HEALTHPROBE_TIMEOUT, else 2s.
+function probeDeadline(args, env) {
+  for (let k = 0; k < args.length; k++) {
+    if (args[k] === '--timeout' && k + 1 < args.length) return parseDuration(args[k + 1]);
+    if (args[k].startsWith('--timeout=')) return parseDuration(args[k].slice('--timeout='.length));
+  }
+  if (env.HEALTHPROBE_TIMEOUT !== undefined) return parseDuration(env.HEALTHPROBE_TIMEOUT);
+  return 2000;
+}
+
+const ECS_RANGES = { interval: [5, 300], timeout: [2, 60], retries: [1, 10], startPeriod: [0, 300] };
+
+// docker/ecs-healthcheck.json: { "healthCheck": { command, interval, timeout, retries, startPeriod } }.
+function checkEcs(json, imageEnv = {}) {
+  const v = [];
+  const add = (rule, message) => v.push({ rule, message, line: 0 });
+  const hc = json && (json.healthCheck || json);
+  if (!hc || typeof hc !== 'object') return [{ rule: 'ecs-shape', message: 'no healthCheck object', line: 0 }];
+  const cmd = hc.command;
+  if (!Array.isArray(cmd) || cmd[0] !== 'CMD' || !/(^|\/)healthprobe$/.test(cmd[1] || '')) {
+    add('ecs-command', `command must be ["CMD", "/usr/local/bin/healthprobe", ...], got ${JSON.stringify(cmd)}`);
+  }
+  for (const [key, [lo, hi]] of Object.entries(ECS_RANGES)) {
+    const val = hc[key];
+    if (!Number.isInteger(val) || val < lo || val > hi) add('ecs-range', `${key}=${JSON.stringify(val)} is outside ECS's ${lo}-${hi}`);
+  }
+  if (Number.isInteger(hc.timeout) && Array.isArray(cmd)) {
+    const deadline = probeDeadline(cmd.slice(2), imageEnv);
+    if (deadline === null || deadline + 1000 > hc.timeout * 1000) {
+      add('ecs-deadline', `probe deadline ${deadline} ms is not at least 1 s below the ECS timeout ${hc.timeout} s`);
+    }
+  }
+  return v;
+}
+
+// renovate.json: valid JSON (the caller parses), the Dockerfile manager on, digests pinned.
+function checkRenovate(cfg) {
+  const v = [];
+  const add = (rule, message) => v.push({ rule, message, line: 0 });
+  if (!cfg || typeof cfg !== 'object' || Array.isArray(cfg)) return [{ rule: 'renovate-shape', message: 'not a JSON object', line: 0 }];
+  const extendsList = Array.isArray(cfg.extends) ? cfg.extends : [];
+  const rules = Array.isArray(cfg.packageRules) ? cfg.packageRules : [];
+  const dockerish = (r) => (r.matchDatasources || []).includes('docker') || (r.matchManagers || []).includes('dockerfile');
+  const pinned = cfg.pinDigests === true || extendsList.includes('docker:pinDigests') || rules.some((r) => dockerish(r) && r.pinDigests === true);
+  const unpinned = cfg.pinDigests === false || rules.some((r) => dockerish(r) && r.pinDigests === false);
+  if (!pinned || unpinned) add('renovate-pin', 'Docker digests are not pinned (docker:pinDigests or pinDigests: true for the docker datasource)');
+  const managerOff = (cfg.dockerfile && cfg.dockerfile.enabled === false)
+    || (Array.isArray(cfg.enabledManagers) && !cfg.enabledManagers.includes('dockerfile'));
+  if (managerOff || cfg.enabled === false) add('renovate-pin', 'the dockerfile manager is disabled, so nothing updates the Dockerfile');
+  return v;
+}
+
+module.exports = { checkDockerfile, checkEcs, checkRenovate, parse, envOf, parseDuration, probeDeadline };

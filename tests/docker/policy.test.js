@@ -1,0 +1,187 @@
+'use strict';
+// The image's policy (issue 3), asserted on the real files and, rule by rule, on broken fixtures:
+// a rule that does not fire on the fixture made to break it proves nothing when the real file passes.
+
+const { describe, test } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const policy = require('./policy');
+
+const repo = path.resolve(__dirname, '..', '..');
+const fixtures = path.join(__dirname, 'fixtures');
+const read = (...p) => fs.readFileSync(path.join(...p), 'utf8');
+const rules = (violations) => [...new Set(violations.map((v) => v.rule))].sort();
+const show = (violations) => violations.map((v) => `  ${v.rule} (line ${v.line}): ${v.message}`).join('\n');
+
+const dockerfile = read(repo, 'docker', 'Dockerfile');
+const parsed = policy.parse(dockerfile);
+const runtimeEnv = policy.envOf(parsed, parsed.stages[parsed.stages.length - 1]);
+
+describe('docker/Dockerfile', () => {
+  test('passes every rule and lints without errors', () => {
+    const v = policy.checkDockerfile(dockerfile);
+    assert.deepEqual(v, [], `violations:\n${show(v)}`);
+  });
+
+  test('has the stages the issue names, runtime last (the default target)', () => {
+    const names = parsed.stages.map((s) => s.name);
+    for (const name of ['probe-builder', 'probe', 'webhook', 'base', 'builder', 'runtime']) {
+      assert.ok(names.includes(name), `stage ${name} missing from ${names.join(', ')}`);
+    }
+    assert.equal(names[names.length - 1], 'runtime');
+    const byName = Object.fromEntries(parsed.stages.map((s) => [s.name, s]));
+    assert.equal(byName.builder.image, 'base', 'builder is built FROM the shared base');
+    assert.equal(byName.runtime.image, 'base', 'runtime is built FROM the shared base');
+    assert.equal(byName.probe.image, 'scratch');
+  });
+
+  test('the runtime environment configures the probe and the venv', () => {
+    assert.match(runtimeEnv.PATH, /^\/app\/\.venv\/bin:/);
+    assert.equal(runtimeEnv.PORT, '8080');
+    assert.equal(runtimeEnv.PYTHONUNBUFFERED, '1');
+    assert.equal(runtimeEnv.HEALTHPROBE_VENV, '/app/.venv');
+    assert.equal(runtimeEnv.HEALTHPROBE_WRITABLE, '/tmp');
+    assert.equal(runtimeEnv.HEALTHPROBE_REQUIRE, 'example-webhook', 'the ARG default is substituted');
+    assert.ok(policy.parseDuration(runtimeEnv.HEALTHPROBE_TIMEOUT) > 0);
+  });
+
+  test('the builder uses uv the way the reference does', () => {
+    const builder = parsed.stages.find((s) => s.name === 'builder');
+    const text = builder.instructions.map((i) => i.text).join('\n');
+    for (const needle of ['UV_COMPILE_BYTECODE=1', 'UV_LINK_MODE=copy', 'UV_PYTHON_DOWNLOADS=never',
+      'type=cache,target=/root/.cache/uv', 'uv sync --locked --no-dev --no-install-project',
+      'uv sync --locked --no-dev --no-editable']) {
+      assert.ok(text.includes(needle), `builder lacks ${needle}`);
+    }
+    assert.ok(!/--frozen/.test(text), '--frozen does not check the lock; --locked does');
+  });
+
+  test('the stand-in webhook project has the layout the builder reads', () => {
+    for (const f of ['pyproject.toml', 'uv.lock', 'src/app.py', 'src/__init__.py']) {
+      assert.ok(fs.existsSync(path.join(repo, 'docker', 'example-webhook', f)), `docker/example-webhook/${f}`);
+    }
+    const lock = read(repo, 'docker', 'example-webhook', 'uv.lock');
+    const pyproject = read(repo, 'docker', 'example-webhook', 'pyproject.toml');
+    const field = (text, key) => (new RegExp(`^${key} = "([^"]*)"`, 'm').exec(text) || [])[1];
+    // `uv sync --locked` fails when these disagree, so they must agree here first.
+    assert.equal(field(lock, 'name'), field(pyproject, 'name'));
+    assert.equal(field(lock, 'version'), field(pyproject, 'version'));
+    assert.equal(field(lock, 'requires-python'), field(pyproject, 'requires-python'));
+    assert.match(lock, /^source = \{ editable = "\." \}$/m, 'a packaged project is locked as editable "."');
+    assert.equal(field(pyproject, 'name'), runtimeEnv.HEALTHPROBE_REQUIRE, 'the probe requires the distribution the image installs');
+  });
+
+  test('the single-stage baseline is the old way, and the policy says so', () => {
+    const v = policy.checkDockerfile(read(repo, 'docker', 'Dockerfile.single-stage'));
+    assert.deepEqual(rules(v), ['cmd-python', 'exec-form', 'healthcheck-probe', 'min-stages', 'runtime-no-build-tools']);
+    // It still shares the pinned base with the real image, so the size comparison is fair.
+    const base = (text) => /^ARG BASE_IMAGE=(\S+)$/m.exec(text)[1];
+    assert.equal(base(read(repo, 'docker', 'Dockerfile.single-stage')), base(dockerfile));
+  });
+});
+
+// Each fixture breaks exactly one rule of a Dockerfile that otherwise passes (fixtures/good.Dockerfile).
+const DOCKERFILE_FIXTURES = {
+  'pinned-from.Dockerfile': 'pinned-from',
+  'pinned-from-copy.Dockerfile': 'pinned-from',
+  'pinned-syntax.Dockerfile': 'pinned-syntax',
+  'min-stages.Dockerfile': 'min-stages',
+  'runtime-al2023.Dockerfile': 'runtime-al2023',
+  'runtime-no-build-tools-gcc.Dockerfile': 'runtime-no-build-tools',
+  'runtime-no-build-tools-curl.Dockerfile': 'runtime-no-build-tools',
+  'runtime-no-build-tools-uv.Dockerfile': 'runtime-no-build-tools',
+  'runtime-no-build-tools-base.Dockerfile': 'runtime-no-build-tools',
+  'exec-form-healthcheck.Dockerfile': 'exec-form',
+  'exec-form-cmd.Dockerfile': 'exec-form',
+  'healthcheck-probe.Dockerfile': 'healthcheck-probe',
+  'healthcheck-deadline.Dockerfile': 'healthcheck-deadline',
+  'cmd-python.Dockerfile': 'cmd-python',
+  'non-root-user.Dockerfile': 'non-root-user',
+  'no-curl-pipe-sh.Dockerfile': 'no-curl-pipe-sh',
+  'no-curl-pipe-sh-continuation.Dockerfile': 'no-curl-pipe-sh',
+  'dnf-clean.Dockerfile': 'dnf-clean',
+  'lint.Dockerfile': 'lint',
+};
+
+describe('each Dockerfile rule fires on the fixture that breaks it', () => {
+  test('the unbroken fixture passes', () => {
+    const v = policy.checkDockerfile(read(fixtures, 'good.Dockerfile'));
+    assert.deepEqual(v, [], show(v));
+  });
+
+  test('every fixture is listed, and every rule has one', () => {
+    const files = fs.readdirSync(fixtures).filter((f) => f.endsWith('.Dockerfile') && f !== 'good.Dockerfile').sort();
+    assert.deepEqual(files, Object.keys(DOCKERFILE_FIXTURES).sort());
+    const all = ['pinned-from', 'pinned-syntax', 'min-stages', 'runtime-al2023', 'runtime-no-build-tools', 'exec-form',
+      'healthcheck-probe', 'healthcheck-deadline', 'cmd-python', 'non-root-user', 'no-curl-pipe-sh', 'dnf-clean', 'lint'];
+    assert.deepEqual([...new Set(Object.values(DOCKERFILE_FIXTURES))].sort(), all.sort());
+  });
+
+  for (const [file, rule] of Object.entries(DOCKERFILE_FIXTURES)) {
+    test(`${file} -> ${rule}`, () => {
+      const v = policy.checkDockerfile(read(fixtures, file));
+      assert.deepEqual(rules(v), [rule], `expected only ${rule}, got:\n${show(v)}`);
+    });
+  }
+});
+
+describe('docker/ecs-healthcheck.json', () => {
+  const ecs = JSON.parse(read(repo, 'docker', 'ecs-healthcheck.json'));
+
+  test('runs the probe in exec form, within ECS ranges, its deadline below the ECS timeout', () => {
+    assert.deepEqual(policy.checkEcs(ecs, runtimeEnv), []);
+  });
+
+  const cases = {
+    'ecs-cmd-shell.json': ['ecs-command'],
+    'ecs-range.json': ['ecs-range'],
+    'ecs-deadline.json': ['ecs-deadline'],
+    'ecs-deadline-from-image.json': ['ecs-deadline'],
+  };
+  for (const [file, expected] of Object.entries(cases)) {
+    test(`${file} -> ${expected.join(', ')}`, () => {
+      const v = policy.checkEcs(JSON.parse(read(fixtures, file)), runtimeEnv);
+      assert.deepEqual(rules(v), expected, show(v));
+    });
+  }
+
+  test('interval and retries outside ECS ranges are both reported', () => {
+    const v = policy.checkEcs(JSON.parse(read(fixtures, 'ecs-range.json')), runtimeEnv);
+    assert.deepEqual(v.map((x) => x.message.split('=')[0]).sort(), ['interval', 'retries']);
+  });
+
+  test('without --timeout the image\'s HEALTHPROBE_TIMEOUT is the deadline (ECS runs the probe in the image env)', () => {
+    const hc = JSON.parse(read(fixtures, 'ecs-deadline-from-image.json'));
+    assert.deepEqual(policy.checkEcs(hc, {}), [], 'the 2 s default fits a 3 s timeout');
+    assert.deepEqual(rules(policy.checkEcs(hc, { HEALTHPROBE_TIMEOUT: '3s' })), ['ecs-deadline']);
+  });
+});
+
+describe('renovate.json', () => {
+  test('is valid JSON with Docker digests pinned', () => {
+    const cfg = JSON.parse(read(repo, 'renovate.json'));
+    assert.deepEqual(policy.checkRenovate(cfg), []);
+  });
+
+  for (const file of ['renovate-unpinned.json', 'renovate-unpinned-rule.json', 'renovate-no-dockerfile-manager.json']) {
+    test(`${file} -> renovate-pin`, () => {
+      assert.deepEqual(rules(policy.checkRenovate(JSON.parse(read(fixtures, file)))), ['renovate-pin']);
+    });
+  }
+
+  test('renovate-invalid.json is rejected as JSON', () => {
+    assert.throws(() => JSON.parse(read(fixtures, 'renovate-invalid.json')), SyntaxError);
+  });
+});
+
+describe('durations', () => {
+  test('parse as Docker and the probe write them', () => {
+    assert.equal(policy.parseDuration('250ms'), 250);
+    assert.equal(policy.parseDuration('3s'), 3000);
+    assert.equal(policy.parseDuration('1m30s'), 90000);
+    assert.equal(policy.parseDuration('2'), 2000);
+    assert.equal(policy.parseDuration('3 s'), null);
+    assert.equal(policy.parseDuration('soon'), null);
+  });
+});
