@@ -43,7 +43,7 @@ fi
 # The one pinned reference, from the first file: repo:tag@sha256:<64 hex>.
 line="$(grep -m1 -E "^ARG ${arg_name}=" "${files[0]}" || true)"
 [ -n "$line" ] || die "no 'ARG ${arg_name}=' line in ${files[0]}"
-current="${line#ARG ${arg_name}=}"
+current="${line#"ARG ${arg_name}="}"
 [[ "$current" =~ ^([^@:]+(:[0-9]+)?[^@:]*):([^@:/]+)@(sha256:[0-9a-f]{64})$ ]] \
   || die "ARG ${arg_name} is not repo:tag@sha256:<digest>: $current"
 repo="${BASH_REMATCH[1]}"
