@@ -1,0 +1,31 @@
+#include "probe_runner.h"
+
+#include <cstdlib>
+
+namespace test_support {
+
+std::string probe_binary() {
+  const char *override_path = std::getenv("HEALTHPROBE_TEST_BIN");
+  return override_path != nullptr && *override_path != '\0' ? override_path
+                                                            : HEALTHPROBE_TEST_DEFAULT_BIN;
+}
+
+std::string python3() {
+  return HEALTHPROBE_TEST_PYTHON3;
+}
+
+std::string standin_webhook_dir() {
+  return HEALTHPROBE_TEST_STANDIN_DIR;
+}
+
+ProcessResult probe(const std::vector<std::string> &args, const EnvMap &env) {
+  std::vector<std::string> argv{probe_binary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_process(argv, env);
+}
+
+std::string first_line(const std::string &text) {
+  return text.substr(0, text.find('\n'));
+}
+
+}  // namespace test_support

@@ -1,0 +1,151 @@
+#include "process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <stdexcept>
+
+namespace test_support {
+namespace {
+
+std::vector<char *> c_strings(std::vector<std::string> &items) {
+  std::vector<char *> out;
+  for (auto &item : items) out.push_back(item.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+[[noreturn]] void exec_child(const std::vector<std::string> &argv, const EnvMap &env,
+                             const std::string &cwd) {
+  std::vector<std::string> args = argv;
+  std::vector<std::string> envs;
+  for (const auto &[key, value] : env) envs.push_back(key + "=" + value);
+  if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
+  auto c_args = c_strings(args);
+  auto c_envs = c_strings(envs);
+  // execvpe finds argv[0] on the test's own PATH, whatever PATH the child is given.
+  execvpe(c_args[0], c_args.data(), c_envs.data());
+  _exit(127);
+}
+
+void set_cloexec_pipe(std::array<int, 2> &fds) {
+  if (pipe2(fds.data(), O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+}
+
+}  // namespace
+
+ProcessResult run_process(const std::vector<std::string> &argv, const EnvMap &env,
+                          std::chrono::milliseconds kill_after, const std::string &cwd) {
+  std::array<int, 2> out{};
+  std::array<int, 2> err{};
+  set_cloexec_pipe(out);
+  set_cloexec_pipe(err);
+  const auto started = std::chrono::steady_clock::now();
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    dup2(err[1], STDERR_FILENO);
+    const int devnull = open("/dev/null", O_RDONLY);
+    if (devnull >= 0) dup2(devnull, STDIN_FILENO);
+    exec_child(argv, env, cwd);
+  }
+  close(out[1]);
+  close(err[1]);
+  ProcessResult result;
+  std::array<pollfd, 2> fds{{{out[0], POLLIN, 0}, {err[0], POLLIN, 0}}};
+  int open_streams = 2;
+  const auto deadline = started + kill_after;
+  while (open_streams > 0) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      kill(pid, SIGKILL);
+      result.killed_by_test = true;
+      break;
+    }
+    const int ready = poll(fds.data(), fds.size(), static_cast<int>(left.count()));
+    if (ready < 0 && errno == EINTR) continue;
+    for (size_t i = 0; i < fds.size(); ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      std::array<char, 65536> buffer{};
+      const ssize_t got = read(fds[i].fd, buffer.data(), buffer.size());
+      if (got <= 0) {
+        close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_streams;
+      } else {
+        (i == 0 ? result.out : result.err).append(buffer.data(), static_cast<size_t>(got));
+      }
+    }
+  }
+  for (auto &fd : fds) {
+    if (fd.fd >= 0) close(fd.fd);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+  return result;
+}
+
+BackgroundProcess::BackgroundProcess(const std::vector<std::string> &argv, const EnvMap &env,
+                                     const std::string &cwd) {
+  std::array<int, 2> out{};
+  set_cloexec_pipe(out);
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    const int devnull = open("/dev/null", O_RDWR);
+    if (devnull >= 0) {
+      dup2(devnull, STDIN_FILENO);
+      dup2(devnull, STDERR_FILENO);
+    }
+    exec_child(argv, env, cwd);
+  }
+  close(out[1]);
+  stdout_fd_ = out[0];
+}
+
+BackgroundProcess::~BackgroundProcess() {
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+  if (stdout_fd_ >= 0) close(stdout_fd_);
+}
+
+std::string BackgroundProcess::read_line(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (buffered_.find('\n') == std::string::npos) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return "";
+    pollfd fd{stdout_fd_, POLLIN, 0};
+    if (poll(&fd, 1, static_cast<int>(left.count())) <= 0) continue;
+    std::array<char, 4096> buffer{};
+    const ssize_t got = read(stdout_fd_, buffer.data(), buffer.size());
+    if (got <= 0) return "";
+    buffered_.append(buffer.data(), static_cast<size_t>(got));
+  }
+  const auto newline = buffered_.find('\n');
+  std::string line = buffered_.substr(0, newline);
+  buffered_.erase(0, newline + 1);
+  return line;
+}
+
+EnvMap minimal_env() {
+  const char *path = std::getenv("PATH");
+  return {{"PATH", path != nullptr ? path : "/usr/bin:/bin"}};
+}
+
+}  // namespace test_support

@@ -1,0 +1,48 @@
+#pragma once
+// Runs real processes for the integration tests: the probe itself, python3, unshare, bwrap.
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace test_support {
+
+using EnvMap = std::map<std::string, std::string>;
+
+struct ProcessResult {
+  int exit_code = -1;  // -1 when killed by a signal
+  int signal = 0;
+  std::string out;
+  std::string err;
+  std::chrono::milliseconds elapsed{0};
+  bool killed_by_test = false;  // it outlived kill_after
+};
+
+// Runs argv with exactly env (nothing inherited), in cwd if given; kills it after kill_after.
+ProcessResult run_process(const std::vector<std::string> &argv, const EnvMap &env,
+                          std::chrono::milliseconds kill_after = std::chrono::seconds(30),
+                          const std::string &cwd = "");
+
+// A process left running (a server), killed and reaped on destruction.
+class BackgroundProcess {
+ public:
+  BackgroundProcess(const std::vector<std::string> &argv, const EnvMap &env,
+                    const std::string &cwd = "");
+  ~BackgroundProcess();
+  BackgroundProcess(const BackgroundProcess &) = delete;
+  BackgroundProcess &operator=(const BackgroundProcess &) = delete;
+
+  // The next line of its stdout, or "" after timeout / EOF.
+  std::string read_line(std::chrono::milliseconds timeout);
+  int pid() const { return pid_; }
+
+ private:
+  int pid_ = -1;
+  int stdout_fd_ = -1;
+  std::string buffered_;
+};
+
+// The environment the probe tests start from: PATH only, so the probe's defaults are exercised.
+EnvMap minimal_env();
+
+}  // namespace test_support

@@ -1,0 +1,107 @@
+#include "raw_server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+
+namespace test_support {
+
+RawServer::RawServer(Behaviour behaviour, const std::string &address)
+    : behaviour_(std::move(behaviour)) {
+  const bool ipv6 = address.find(':') != std::string::npos;
+  listener_ = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (listener_ < 0) throw std::runtime_error("socket failed");
+  int one = 1;
+  setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (ipv6) {
+    setsockopt(listener_, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    sockaddr_in6 addr{};
+    addr.sin6_family = AF_INET6;
+    inet_pton(AF_INET6, address.c_str(), &addr.sin6_addr);
+    if (bind(listener_, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0)
+      throw std::runtime_error("bind6 failed");
+    socklen_t length = sizeof addr;
+    getsockname(listener_, reinterpret_cast<sockaddr *>(&addr), &length);
+    port_ = ntohs(addr.sin6_port);
+  } else {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    inet_pton(AF_INET, address.c_str(), &addr.sin_addr);
+    if (bind(listener_, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0)
+      throw std::runtime_error("bind failed");
+    socklen_t length = sizeof addr;
+    getsockname(listener_, reinterpret_cast<sockaddr *>(&addr), &length);
+    port_ = ntohs(addr.sin_port);
+  }
+  if (listen(listener_, 16) != 0) throw std::runtime_error("listen failed");
+  thread_ = std::thread([this] { serve(); });
+}
+
+RawServer::~RawServer() {
+  stopping_ = true;
+  thread_.join();
+  close(listener_);
+}
+
+void RawServer::serve() {
+  while (!stopping_) {
+    pollfd fd{listener_, POLLIN, 0};
+    if (poll(&fd, 1, 20) <= 0) continue;
+    const int client = accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (client < 0) continue;
+    ++connections_;
+    behaviour_(client, stopping_);
+    close(client);
+  }
+}
+
+bool send_all(int fd, const std::string &text) {
+  size_t sent = 0;
+  while (sent < text.size()) {
+    const ssize_t n = send(fd, text.data() + sent, text.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    sent += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+std::string read_request_head(int fd) {
+  std::string head;
+  std::array<char, 4096> buffer{};
+  while (head.find("\r\n\r\n") == std::string::npos) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 5000) <= 0) break;
+    const ssize_t n = recv(fd, buffer.data(), buffer.size(), 0);
+    if (n <= 0) break;
+    head.append(buffer.data(), static_cast<size_t>(n));
+  }
+  return head;
+}
+
+void wait_while_running(const std::atomic<bool> &stopping, int ms) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  while (!stopping && std::chrono::steady_clock::now() < end) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+int unused_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr);
+  socklen_t length = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &length);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+}  // namespace test_support

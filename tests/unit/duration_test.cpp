@@ -1,0 +1,30 @@
+#include <catch2/catch.hpp>
+
+#include "healthprobe/duration.h"
+
+using healthprobe::parse_duration;
+using std::chrono::milliseconds;
+
+TEST_CASE("durations accept ms, s, m and bare seconds", "[duration]") {
+  CHECK(parse_duration("250ms") == milliseconds(250));
+  CHECK(parse_duration("2s") == milliseconds(2000));
+  CHECK(parse_duration("1.5s") == milliseconds(1500));
+  CHECK(parse_duration("1m") == milliseconds(60000));
+  CHECK(parse_duration("3") == milliseconds(3000));
+  CHECK(parse_duration("0.25") == milliseconds(250));
+  CHECK(parse_duration("60m") == milliseconds(3600000));
+}
+
+TEST_CASE("durations refuse zero, negatives, junk and more than an hour", "[duration]") {
+  for (const char *bad :
+       {"", "0", "0s", "-1s", "2 s", "2h", "s", "ms", "1.2.3s", "61m", "2sec", "0.0001s"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_duration(bad).has_value());
+  }
+}
+
+TEST_CASE("durations format back to the shortest unit", "[duration]") {
+  CHECK(healthprobe::format_duration(milliseconds(2000)) == "2s");
+  CHECK(healthprobe::format_duration(milliseconds(250)) == "250ms");
+  CHECK(healthprobe::format_duration(milliseconds(120000)) == "2m");
+}

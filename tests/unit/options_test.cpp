@@ -1,0 +1,154 @@
+#include <catch2/catch.hpp>
+
+#include "healthprobe/options.h"
+
+using healthprobe::Command;
+using healthprobe::Environment;
+using healthprobe::Format;
+using healthprobe::parse_command_line;
+
+namespace {
+healthprobe::ParsedCommand parse(std::vector<std::string> args,
+                                 std::map<std::string, std::string> env = {}) {
+  return parse_command_line(args, Environment(std::move(env)));
+}
+}  // namespace
+
+TEST_CASE("defaults: 127.0.0.1:8080/health, 2s, 2xx, /tmp, no venv, text", "[options]") {
+  const auto parsed = parse({});
+  REQUIRE(parsed.command == Command::Check);
+  const auto &o = parsed.options;
+  REQUIRE(o.url);
+  CHECK(o.url->host == "127.0.0.1");
+  CHECK(o.url->port == 8080);
+  CHECK(o.url->target == "/health");
+  CHECK(o.timeout == std::chrono::milliseconds(2000));
+  CHECK(o.expect_status.contains(204));
+  CHECK_FALSE(o.expect_status.contains(302));
+  CHECK(o.writable == std::vector<std::string>{"/tmp"});
+  CHECK_FALSE(o.venv);
+  CHECK(o.format == Format::Text);
+  CHECK(parse({"check"}).command == Command::Check);
+}
+
+TEST_CASE("the default URL follows PORT; a bad PORT is a usage error naming it", "[options]") {
+  CHECK(parse({}, {{"PORT", "5000"}}).options.url->port == 5000);
+  const auto bad = parse({}, {{"PORT", "eighty"}});
+  CHECK(bad.command == Command::UsageError);
+  CHECK_THAT(bad.error, Catch::Contains("PORT='eighty'"));
+  // An explicit URL makes PORT irrelevant, even a broken one.
+  CHECK(parse({"--url", "http://127.0.0.1:1/"}, {{"PORT", "eighty"}}).command == Command::Check);
+}
+
+TEST_CASE("every setting has a variable, and a flag beats its variable", "[options]") {
+  const std::map<std::string, std::string> env = {
+      {"HEALTHPROBE_URL", "http://127.0.0.1:9000/ready"},
+      {"HEALTHPROBE_TIMEOUT", "5s"},
+      {"HEALTHPROBE_EXPECT_STATUS", "200,503"},
+      {"HEALTHPROBE_VENV", "/app/.venv"},
+      {"HEALTHPROBE_REQUIRE", "gunicorn,uvicorn"},
+      {"HEALTHPROBE_WRITABLE", "/tmp:/var/cache/app"},
+      {"HEALTHPROBE_MIN_FREE", "64MiB"},
+      {"HEALTHPROBE_FORMAT", "json"},
+  };
+  const auto from_env = parse({}, env);
+  REQUIRE(from_env.command == Command::Check);
+  CHECK(from_env.options.url->port == 9000);
+  CHECK(from_env.options.timeout == std::chrono::seconds(5));
+  CHECK(from_env.options.expect_status.contains(503));
+  CHECK(from_env.options.venv == std::string("/app/.venv"));
+  CHECK(from_env.options.require == std::vector<std::string>{"gunicorn", "uvicorn"});
+  CHECK(from_env.options.writable == std::vector<std::string>{"/tmp", "/var/cache/app"});
+  CHECK(from_env.options.min_free == 64u << 20);
+  CHECK(from_env.options.format == Format::Json);
+
+  const auto flags = parse({"--url=http://127.0.0.1:7000/", "--timeout", "250ms", "--expect-status",
+                            "204", "--venv", "/other", "--require", "flask", "--writable", "/a",
+                            "--writable", "/b", "--min-free", "1KiB", "--format", "text"},
+                           env);
+  REQUIRE(flags.command == Command::Check);
+  CHECK(flags.options.url->port == 7000);
+  CHECK(flags.options.timeout == std::chrono::milliseconds(250));
+  CHECK_FALSE(flags.options.expect_status.contains(503));
+  CHECK(flags.options.venv == std::string("/other"));
+  CHECK(flags.options.require == std::vector<std::string>{"flask"});
+  CHECK(flags.options.writable == std::vector<std::string>{"/a", "/b"});
+  CHECK(flags.options.min_free == 1024u);
+  CHECK(flags.options.format == Format::Text);
+}
+
+TEST_CASE("venv: VIRTUAL_ENV by default, 'none' disables, --require needs a venv", "[options]") {
+  CHECK(parse({}, {{"VIRTUAL_ENV", "/v"}}).options.venv == std::string("/v"));
+  CHECK_FALSE(parse({"--venv", "none"}, {{"VIRTUAL_ENV", "/v"}}).options.venv);
+  CHECK_FALSE(parse({}, {{"HEALTHPROBE_VENV", "none"}, {"VIRTUAL_ENV", "/v"}}).options.venv);
+  const auto orphan = parse({"--require", "flask"});
+  CHECK(orphan.command == Command::UsageError);
+  CHECK_THAT(orphan.error, Catch::Contains("--require"));
+}
+
+TEST_CASE("--no-http drops the HTTP check; --writable none drops the directory checks",
+          "[options]") {
+  CHECK_FALSE(parse({"--no-http"}).options.url);
+  CHECK(parse({"--writable", "none"}).options.writable.empty());
+  CHECK(parse({}, {{"HEALTHPROBE_WRITABLE", "none"}}).options.writable.empty());
+}
+
+TEST_CASE("headers are repeatable and validated without echoing their values", "[options]") {
+  const auto ok = parse({"--header", "Authorization: Bearer abc", "--header", "X-Probe:1"});
+  REQUIRE(ok.command == Command::Check);
+  CHECK(ok.options.headers.size() == 2);
+  CHECK(ok.options.headers[0].first == "Authorization");
+  CHECK(ok.options.headers[0].second == "Bearer abc");
+  CHECK(ok.options.headers[1].second == "1");
+  for (const char *bad :
+       {"Authorization Bearer s3cr3t", ": s3cr3t", "Bad Name: s3cr3t", "X: s3cr3t\r\nY: z"}) {
+    INFO(bad);
+    const auto parsed = parse({"--header", bad});
+    CHECK(parsed.command == Command::UsageError);
+    CHECK_THAT(parsed.error, Catch::Contains("--header #1"));
+    CHECK_THAT(parsed.error, !Catch::Contains("s3cr3t"));
+  }
+}
+
+TEST_CASE("bad values are usage errors that name the flag or variable and the value", "[options]") {
+  struct Case {
+    std::vector<std::string> args;
+    std::map<std::string, std::string> env;
+    const char *expected;
+  };
+  const std::vector<Case> cases = {
+      {{"--timeout", "soon"}, {}, "--timeout='soon'"},
+      {{}, {{"HEALTHPROBE_TIMEOUT", "0"}}, "HEALTHPROBE_TIMEOUT='0'"},
+      {{"--expect-status", "2xx"}, {}, "--expect-status='2xx'"},
+      {{}, {{"HEALTHPROBE_MIN_FREE", "10MB"}}, "HEALTHPROBE_MIN_FREE='10MB'"},
+      {{"--format", "yaml"}, {}, "--format='yaml'"},
+      {{"--writable", "tmp"}, {}, "--writable='tmp'"},
+      {{}, {{"HEALTHPROBE_WRITABLE", "/tmp::/x"}}, "HEALTHPROBE_WRITABLE=''"},
+      {{"--url", "https://127.0.0.1/"}, {}, "https is not supported"},
+      {{}, {{"HEALTHPROBE_URL", "nope"}}, "HEALTHPROBE_URL is not a usable URL"},
+      {{"--require", "a,,b", "--venv", "/v"}, {}, "empty distribution name"},
+      {{"--frobnicate"}, {}, "unknown option '--frobnicate'"},
+      {{"--timeout"}, {}, "--timeout needs a value"},
+      {{"extra"}, {}, "unexpected argument 'extra'"},
+      {{"-q", "-v"}, {}, "--quiet and --verbose"},
+  };
+  for (const auto &c : cases) {
+    INFO(c.expected);
+    const auto parsed = parse(c.args, c.env);
+    CHECK(parsed.command == Command::UsageError);
+    CHECK_THAT(parsed.error, Catch::Contains(c.expected));
+  }
+}
+
+TEST_CASE("a URL with credentials is refused without echoing them", "[options]") {
+  const auto parsed = parse({"--url", "http://admin:hunter2@127.0.0.1/health"});
+  CHECK(parsed.command == Command::UsageError);
+  CHECK_THAT(parsed.error, !Catch::Contains("hunter2"));
+}
+
+TEST_CASE("--help and --version win over everything else", "[options]") {
+  CHECK(parse({"--bogus", "--help"}).command == Command::UsageError);  // parsed left to right
+  CHECK(parse({"--help", "--bogus"}).command == Command::Help);
+  CHECK(parse({"--version"}).command == Command::Version);
+  CHECK_THAT(healthprobe::usage_text(), Catch::Contains("64"));
+}

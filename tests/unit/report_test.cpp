@@ -1,0 +1,98 @@
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "healthprobe/report.h"
+
+using healthprobe::Format;
+using healthprobe::Observation;
+using healthprobe::Report;
+using healthprobe::Status;
+
+namespace {
+Observation make(const char *component, const char *measurement, Status status,
+                 std::string output) {
+  Observation o(component, measurement);
+  o.status = status;
+  o.output = std::move(output);
+  return o;
+}
+
+Report sample(Status http_status) {
+  Report report;
+  report.time = "2026-11-30T00:00:00Z";
+  report.elapsed = std::chrono::milliseconds(4);
+  auto http = make("webhook", "http", http_status, "HTTP 200 in 3 ms");
+  http.observed_value = 3;
+  http.observed_unit = "ms";
+  report.observations.push_back(http);
+  auto python = make("venv", "python", Status::Pass, "Python 3.11.2 at /usr/bin/python3.11");
+  python.observed_text = "3.11.2";
+  report.observations.push_back(python);
+  report.observations.push_back(make("filesystem", "/tmp", Status::Pass, "writable, 1.0 GiB free"));
+  return report;
+}
+}  // namespace
+
+TEST_CASE("the worst observation decides the report's status", "[report]") {
+  CHECK(sample(Status::Pass).status() == Status::Pass);
+  CHECK(sample(Status::Warn).status() == Status::Warn);
+  CHECK(sample(Status::Fail).status() == Status::Fail);
+}
+
+TEST_CASE("text: a verdict line with the main reason, then one line per check", "[report]") {
+  const std::string healthy = healthprobe::render_text(sample(Status::Pass), 200);
+  CHECK(healthy.rfind("healthy: 3 checks passed in 4 ms\n", 0) == 0);
+  CHECK_THAT(healthy, Catch::Contains("pass  venv:python"));
+  auto failing = sample(Status::Fail);
+  failing.observations[0].output = "nothing accepts connections on 127.0.0.1:8080";
+  const std::string unhealthy = healthprobe::render_text(failing, 200);
+  CHECK(unhealthy.rfind("unhealthy: webhook:http nothing accepts connections on 127.0.0.1:8080\n",
+                        0) == 0);
+  CHECK(healthprobe::render_text(sample(Status::Warn), 200).rfind("degraded: webhook:http", 0) ==
+        0);
+}
+
+TEST_CASE("json: application/health+json shape", "[report]") {
+  const auto json = nlohmann::json::parse(healthprobe::render_json(sample(Status::Warn), 200));
+  CHECK(json["status"] == "warn");
+  CHECK(json["version"].is_string());
+  const auto &http = json["checks"]["webhook:http"][0];
+  CHECK(http["status"] == "warn");
+  CHECK(http["observedValue"] == 3);
+  CHECK(http["observedUnit"] == "ms");
+  CHECK(http["time"] == "2026-11-30T00:00:00Z");
+  CHECK(http["output"] == "HTTP 200 in 3 ms");
+  CHECK(json["checks"]["venv:python"][0]["observedValue"] == "3.11.2");
+  CHECK(json["checks"].contains("filesystem:/tmp"));
+}
+
+TEST_CASE("json stays valid with invalid UTF-8 and control bytes from a server", "[report]") {
+  auto report = sample(Status::Pass);
+  report.observations[0].output = "status \"\xff\xfe\" \x01\x02 done";
+  CHECK_NOTHROW(nlohmann::json::parse(healthprobe::render_json(report, 200)));
+}
+
+TEST_CASE("reports always fit the byte budget, verdict first, in both formats", "[report]") {
+  Report big;
+  big.time = "2026-11-30T00:00:00Z";
+  for (int i = 0; i < 200; ++i) {
+    big.observations.push_back(make("filesystem", ("/data/dir" + std::to_string(i)).c_str(),
+                                    i == 150 ? Status::Fail : Status::Pass, std::string(500, 'x')));
+  }
+  for (auto format : {Format::Text, Format::Json}) {
+    const std::string out = healthprobe::render_within(big, format, 4096);
+    CHECK(out.size() <= 4096);
+    if (format == Format::Text) {
+      CHECK(out.rfind("unhealthy: filesystem:/data/dir150", 0) == 0);
+      CHECK_THAT(out, Catch::Contains("199 passing checks not shown"));
+    } else {
+      const auto json = nlohmann::json::parse(out);
+      CHECK(json["status"] == "fail");
+      CHECK(json["checks"].contains("filesystem:/data/dir150"));
+    }
+  }
+  // Even a budget too small for any rendering still gets a verdict.
+  const std::string tiny = healthprobe::render_within(big, Format::Text, 40);
+  CHECK(tiny.size() <= 40);
+  CHECK(tiny.rfind("unhealthy", 0) == 0);
+}
