@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything the probe's build and tests need, from Debian bookworm's archive only.
 #
+#   scripts/setup-deps.sh               build + test tools (what CI and developers need)
+#   scripts/setup-deps.sh --build-only  just what the release build needs (the image's builder stage)
+#
 # cpp-httplib is the one dependency that needs more than `apt-get install`: Debian's
 # libcpp-httplib-dev ships the split header plus a shared library, and a fully static
 # probe needs the single header of the same version. That header comes from Debian's
@@ -16,10 +19,19 @@ deps_dir="${HEALTHPROBE_DEPS_DIR:-$root/.deps}"
 header="$deps_dir/cpp-httplib/httplib.h"
 
 packages=(
-  build-essential cmake file pkg-config dpkg-dev xz-utils ca-certificates
-  libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev libfmt-dev catch2
-  python3 python3-venv clang-format clang-tidy
+  build-essential cmake file dpkg-dev xz-utils ca-certificates
+  libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev libfmt-dev catch2 python3
 )
+case "${1:-}" in
+  --build-only) ;;
+  "")
+    # The tests use real venvs, mounts (unshare, setpriv: util-linux), bubblewrap as a stand-in
+    # for `docker run --read-only`, node for the Dockerfile policy test, and the linters.
+    packages+=(python3-venv util-linux bubblewrap clang-format clang-tidy)
+    command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+    ;;
+  *) echo "usage: $0 [--build-only]" >&2; exit 64 ;;
+esac
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

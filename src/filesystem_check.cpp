@@ -22,12 +22,16 @@ Observation observation_for(const std::string &measurement) {
 
 std::string hint_for(int error_number) {
   switch (error_number) {
-    case EROFS: return ": mount a writable volume or tmpfs there (docker run --tmpfs DIR)";
+    case EROFS:
+      return ": mount a writable volume or tmpfs there (docker run --tmpfs DIR)";
     case EACCES:
-    case EPERM: return ": the directory is not writable for uid " + std::to_string(::getuid());
+    case EPERM:
+      return ": the directory is not writable for uid " + std::to_string(::getuid());
     case ENOSPC:
-    case EDQUOT: return ": the filesystem is full";
-    default: return "";
+    case EDQUOT:
+      return ": the filesystem is full";
+    default:
+      return "";
   }
 }
 
@@ -41,7 +45,8 @@ std::string probe_file_name() {
 int write_and_remove_file(int dir_fd) {
   const std::string name = probe_file_name();
   // O_NOFOLLOW and O_EXCL: never write through a symlink someone planted under our name.
-  const int fd = ::openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  const int fd =
+      ::openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) return errno;
   int error = 0;
   const char byte = 0;
@@ -64,12 +69,14 @@ std::string nearest_existing(std::string path) {
   return path.empty() ? "/" : path;
 }
 
-std::optional<std::string> find_on_path(const std::string &search_path, const std::string &program) {
+std::optional<std::string> find_on_path(const std::string &search_path,
+                                        const std::string &program) {
   for (auto dir : split(search_path, ':')) {
     if (dir.empty()) continue;
     const std::string candidate = std::string(dir) + "/" + program;
     struct stat info {};
-    if (::stat(candidate.c_str(), &info) == 0 && S_ISREG(info.st_mode) && ::access(candidate.c_str(), X_OK) == 0) {
+    if (::stat(candidate.c_str(), &info) == 0 && S_ISREG(info.st_mode) &&
+        ::access(candidate.c_str(), X_OK) == 0) {
       return candidate;
     }
   }
@@ -93,7 +100,8 @@ Observation FilesystemCheck::check_writable(const std::string &dir) const {
   ::close(dir_fd);
   if (error != 0) {
     observation.status = Status::Fail;
-    observation.output = "cannot create a file in " + dir + ": " + errno_text(error) + hint_for(error);
+    observation.output =
+        "cannot create a file in " + dir + ": " + errno_text(error) + hint_for(error);
     return observation;
   }
   if (!have_space) {
@@ -134,8 +142,9 @@ std::optional<Observation> FilesystemCheck::check_uv_cache() const {
   }
   const int error = errno;
   observation.status = Status::Warn;
-  observation.output = "uv is on PATH (" + *uv + ") but its cache " + cache + " is not writable (" + existing + ": " +
-                       errno_text(error) + "): `uv run` will fail; start the server with the venv's python";
+  observation.output = "uv is on PATH (" + *uv + ") but its cache " + cache + " is not writable (" +
+                       existing + ": " + errno_text(error) +
+                       "): `uv run` will fail; start the server with the venv's python";
   return observation;
 }
 

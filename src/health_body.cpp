@@ -17,7 +17,8 @@ std::optional<std::string> string_field(const nlohmann::json &object, const char
 // The words peers use (the IETF draft's pass/fail/warn, Spring's UP/DOWN, the webhook's own
 // healthy/ready/alive), compared case-insensitively.
 Status status_from_word(const std::string &word) {
-  static constexpr std::array<std::string_view, 6> kPass = {"healthy", "ok", "pass", "up", "alive", "ready"};
+  static constexpr std::array<std::string_view, 6> kPass = {"healthy", "ok",    "pass",
+                                                            "up",      "alive", "ready"};
   static constexpr std::array<std::string_view, 4> kFail = {"fail", "unhealthy", "down", "error"};
   const std::string lowered = to_lower(trim(word));
   for (auto candidate : kPass) {
@@ -33,7 +34,8 @@ Status status_from_word(const std::string &word) {
 
 HealthBody read_health_body(std::string_view body) {
   HealthBody result;
-  const auto json = nlohmann::json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+  const auto json =
+      nlohmann::json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
   if (!json.is_object()) return result;
   result.is_json_object = true;
   result.status = string_field(json, "status");

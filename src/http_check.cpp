@@ -92,9 +92,11 @@ Observation judge(const Exchange &exchange, const StatusRanges &expect) {
   const HealthBody body = complete ? read_health_body(exchange.body) : HealthBody{};
   std::string detail = describe_body(body);
   if (exchange.body_capped) {
-    detail += "; body longer than " + format_byte_size(HttpCheck::kBodyLimit) + ", judged on the status code";
+    detail += "; body longer than " + format_byte_size(HttpCheck::kBodyLimit) +
+              ", judged on the status code";
   } else if (!complete) {
-    detail += "; body cut off (" + httplib::to_string(exchange.error) + "), judged on the status code";
+    detail +=
+        "; body cut off (" + httplib::to_string(exchange.error) + "), judged on the status code";
   } else if (!body.is_json_object && !exchange.body.empty()) {
     detail += "; body is not a JSON object, judged on the status code";
   }
@@ -110,7 +112,8 @@ Observation judge(const Exchange &exchange, const StatusRanges &expect) {
   }
   observation.status = body.verdict.value_or(Status::Pass);
   observation.output = code + timing + detail;
-  if (observation.status == Status::Fail) observation.output += " (the service reports itself failing)";
+  if (observation.status == Status::Fail)
+    observation.output += " (the service reports itself failing)";
   return observation;
 }
 
@@ -140,11 +143,13 @@ std::vector<Observation> HttpCheck::run(const Deadline &deadline) {
     const Exchange exchange = exchange_once(address, url_, headers, deadline);
     const std::string where = address_for_message(address, url_.port);
     if (exchange.cut_at_deadline || (deadline.expired() && exchange.status == 0)) {
-      const std::string progress = exchange.status == 0
-                                       ? "no status line yet"
-                                       : "HTTP " + std::to_string(exchange.status) + " but the body was still arriving";
-      return {failed("no complete answer from " + where + " within the " + format_duration(deadline.budget()) +
-                     " deadline (" + progress + "; " + url_.redacted() + ")")};
+      const std::string progress =
+          exchange.status == 0
+              ? "no status line yet"
+              : "HTTP " + std::to_string(exchange.status) + " but the body was still arriving";
+      return {failed("no complete answer from " + where + " within the " +
+                     format_duration(deadline.budget()) + " deadline (" + progress + "; " +
+                     url_.redacted() + ")")};
     }
     if (exchange.status != 0) return {judge(exchange, expect_)};
     if (exchange.error == httplib::Error::Connection) {
@@ -154,11 +159,13 @@ std::vector<Observation> HttpCheck::run(const Deadline &deadline) {
     if (exchange.error == httplib::Error::Write) {
       return {failed("could not send the request to " + where + " (connection reset)")};
     }
-    return {failed("no valid HTTP response from " + where +
-                   " (the connection closed, or the status line or headers were malformed or over 8 KiB)")};
+    return {failed(
+        "no valid HTTP response from " + where +
+        " (the connection closed, or the status line or headers were malformed or over 8 KiB)")};
   }
   if (unreachable.empty()) {
-    return {failed("deadline of " + format_duration(deadline.budget()) + " passed before connecting")};
+    return {
+        failed("deadline of " + format_duration(deadline.budget()) + " passed before connecting")};
   }
   return {failed("nothing accepts connections on " + join(unreachable, " or ") +
                  " (is the server up and listening there?)")};

@@ -44,12 +44,15 @@ class CappedStderrSink : public spdlog::sinks::base_sink<std::mutex> {
 }  // namespace
 
 void configure_logging(bool verbose) {
-  auto logger = std::make_shared<spdlog::logger>("healthprobe", std::make_shared<CappedStderrSink>());
+  auto logger =
+      std::make_shared<spdlog::logger>("healthprobe", std::make_shared<CappedStderrSink>());
   logger->set_pattern("healthprobe: %l: %v");
   logger->set_level(verbose ? spdlog::level::debug : spdlog::level::off);
   spdlog::set_default_logger(std::move(logger));
 }
 
-size_t logged_bytes() { return g_logged; }
+size_t logged_bytes() {
+  return g_logged;
+}
 
 }  // namespace healthprobe

@@ -55,7 +55,8 @@ class RawSettings {
   }
 
   // All flag values, or the variable's (split on sep when given), or nothing.
-  std::vector<Setting> values(const std::string &flag, const Environment &env, char sep = '\0') const {
+  std::vector<Setting> values(const std::string &flag, const Environment &env,
+                              char sep = '\0') const {
     const auto found = flags_.find(flag);
     if (found != flags_.end()) return found->second;
     const std::string &variable = valued_flags().at(flag);
@@ -87,8 +88,9 @@ Url default_url(const Environment &env) {
   if (auto text = env.get("PORT")) {
     auto parsed = parse_port(*text);
     if (!parsed) {
-      throw UsageError(bad_value({*text, "PORT"}, "is not a port number (1-65535); set HEALTHPROBE_URL "
-                                                  "or --url instead"));
+      throw UsageError(bad_value({*text, "PORT"},
+                                 "is not a port number (1-65535); set HEALTHPROBE_URL "
+                                 "or --url instead"));
     }
     port = *parsed;
   }
@@ -132,7 +134,9 @@ Options build_options(const RawSettings &raw, const Environment &env, bool no_ht
 
   if (auto timeout = raw.last("--timeout", env)) {
     auto parsed = parse_duration(timeout->value);
-    if (!parsed) throw UsageError(bad_value(*timeout, "is not a duration from 1ms to 1h (e.g. 250ms, 2s, 1m)"));
+    if (!parsed)
+      throw UsageError(
+          bad_value(*timeout, "is not a duration from 1ms to 1h (e.g. 250ms, 2s, 1m)"));
     options.timeout = *parsed;
   }
 
@@ -151,14 +155,16 @@ Options build_options(const RawSettings &raw, const Environment &env, bool no_ht
   if (auto expect = raw.last("--expect-status", env)) {
     auto parsed = StatusRanges::parse(expect->value);
     if (!parsed) {
-      throw UsageError(bad_value(*expect, "is not a list of status codes or ranges from 100 to 599 "
-                                          "(e.g. 200-299 or 200,204,300-399)"));
+      throw UsageError(bad_value(*expect,
+                                 "is not a list of status codes or ranges from 100 to 599 "
+                                 "(e.g. 200-299 or 200,204,300-399)"));
     }
     options.expect_status = *parsed;
   }
 
   const auto headers = raw.values("--header", env);
-  for (size_t i = 0; i < headers.size(); ++i) options.headers.push_back(parse_header(headers[i], i));
+  for (size_t i = 0; i < headers.size(); ++i)
+    options.headers.push_back(parse_header(headers[i], i));
 
   if (auto venv = raw.last("--venv", env)) {
     if (venv->value != "none") options.venv = venv->value;
@@ -174,7 +180,8 @@ Options build_options(const RawSettings &raw, const Environment &env, bool no_ht
     }
   }
   if (!options.require.empty() && !options.venv) {
-    throw UsageError("--require/HEALTHPROBE_REQUIRE needs a venv to look in: set --venv or HEALTHPROBE_VENV");
+    throw UsageError(
+        "--require/HEALTHPROBE_REQUIRE needs a venv to look in: set --venv or HEALTHPROBE_VENV");
   }
 
   const auto writable = raw.values("--writable", env, ':');
@@ -191,7 +198,8 @@ Options build_options(const RawSettings &raw, const Environment &env, bool no_ht
 
   if (auto min_free = raw.last("--min-free", env)) {
     auto parsed = parse_byte_size(min_free->value);
-    if (!parsed) throw UsageError(bad_value(*min_free, "is not a size (bytes, or with KiB, MiB or GiB)"));
+    if (!parsed)
+      throw UsageError(bad_value(*min_free, "is not a size (bytes, or with KiB, MiB or GiB)"));
     options.min_free = *parsed;
   }
 
@@ -247,7 +255,8 @@ ParsedCommand parse_command_line(const std::vector<std::string> &args, const Env
           throw UsageError(flag + " needs a value");
         }
       } else {
-        throw UsageError("unexpected argument '" + printable(arg, 40) + "' (see healthprobe --help)");
+        throw UsageError("unexpected argument '" + printable(arg, 40) +
+                         "' (see healthprobe --help)");
       }
     }
     parsed.options = build_options(raw, env, no_http, quiet, verbose);

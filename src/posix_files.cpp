@@ -13,17 +13,28 @@ namespace healthprobe {
 namespace {
 const char *errno_name(int error_number) {
   switch (error_number) {
-    case EACCES: return "EACCES";
-    case EPERM: return "EPERM";
-    case EROFS: return "EROFS";
-    case ENOENT: return "ENOENT";
-    case ENOTDIR: return "ENOTDIR";
-    case ENOSPC: return "ENOSPC";
-    case EDQUOT: return "EDQUOT";
-    case ELOOP: return "ELOOP";
-    case EEXIST: return "EEXIST";
-    case EIO: return "EIO";
-    default: return nullptr;
+    case EACCES:
+      return "EACCES";
+    case EPERM:
+      return "EPERM";
+    case EROFS:
+      return "EROFS";
+    case ENOENT:
+      return "ENOENT";
+    case ENOTDIR:
+      return "ENOTDIR";
+    case ENOSPC:
+      return "ENOSPC";
+    case EDQUOT:
+      return "EDQUOT";
+    case ELOOP:
+      return "ELOOP";
+    case EEXIST:
+      return "EEXIST";
+    case EIO:
+      return "EIO";
+    default:
+      return nullptr;
   }
 }
 

@@ -8,18 +8,24 @@ namespace healthprobe {
 
 const char *status_word(Status status) {
   switch (status) {
-    case Status::Pass: return "pass";
-    case Status::Warn: return "warn";
-    case Status::Fail: return "fail";
+    case Status::Pass:
+      return "pass";
+    case Status::Warn:
+      return "warn";
+    case Status::Fail:
+      return "fail";
   }
   return "fail";
 }
 
 const char *verdict_word(Status status) {
   switch (status) {
-    case Status::Pass: return "healthy";
-    case Status::Warn: return "degraded";
-    case Status::Fail: return "unhealthy";
+    case Status::Pass:
+      return "healthy";
+    case Status::Warn:
+      return "degraded";
+    case Status::Fail:
+      return "unhealthy";
   }
   return "unhealthy";
 }

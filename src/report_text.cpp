@@ -14,14 +14,15 @@ std::string main_reason(const Report &report, size_t output_limit) {
       }
     }
   }
-  return std::to_string(report.observations.size()) + " checks passed in " + std::to_string(report.elapsed.count()) +
-         " ms";
+  return std::to_string(report.observations.size()) + " checks passed in " +
+         std::to_string(report.elapsed.count()) + " ms";
 }
 
 }  // namespace
 
 std::string render_text(const Report &report, size_t output_limit) {
-  std::string out = std::string(verdict_word(report.status())) + ": " + main_reason(report, output_limit) + "\n";
+  std::string out =
+      std::string(verdict_word(report.status())) + ": " + main_reason(report, output_limit) + "\n";
   size_t key_width = 0;
   for (const auto &observation : report.observations) {
     key_width = std::max(key_width, observation_key(observation).size());

@@ -32,7 +32,8 @@ std::string utc_now() {
 Observation not_run(const Check &check, const std::string &why) {
   const std::string name = check.name();
   const auto colon = name.find(':');
-  Observation observation{name.substr(0, colon), colon == std::string::npos ? "" : name.substr(colon + 1)};
+  Observation observation{name.substr(0, colon),
+                          colon == std::string::npos ? "" : name.substr(colon + 1)};
   observation.status = Status::Fail;
   observation.output = why;
   return observation;
@@ -54,10 +55,13 @@ void write_all(int fd, const std::string &text) {
 std::vector<std::unique_ptr<Check>> make_checks(const Options &options, const Environment &env) {
   std::vector<std::unique_ptr<Check>> checks;
   if (options.venv) checks.push_back(std::make_unique<VenvCheck>(*options.venv, options.require));
-  FilesystemSettings filesystem{options.writable, options.min_free, env.get("PATH"), env.get("HOME"),
+  FilesystemSettings filesystem{options.writable,          options.min_free,
+                                env.get("PATH"),           env.get("HOME"),
                                 env.get("XDG_CACHE_HOME"), env.get("UV_CACHE_DIR")};
   checks.push_back(std::make_unique<FilesystemCheck>(std::move(filesystem)));
-  if (options.url) checks.push_back(std::make_unique<HttpCheck>(*options.url, options.expect_status, options.headers));
+  if (options.url)
+    checks.push_back(
+        std::make_unique<HttpCheck>(*options.url, options.expect_status, options.headers));
   return checks;
 }
 
@@ -65,14 +69,16 @@ Report run_checks(const std::vector<std::unique_ptr<Check>> &checks, const Deadl
   Report report;
   for (const auto &check : checks) {
     if (deadline.expired()) {
-      report.observations.push_back(
-          not_run(*check, "not run: the " + format_duration(deadline.budget()) + " deadline had passed"));
+      report.observations.push_back(not_run(
+          *check, "not run: the " + format_duration(deadline.budget()) + " deadline had passed"));
       continue;
     }
     try {
-      for (auto &observation : check->run(deadline)) report.observations.push_back(std::move(observation));
+      for (auto &observation : check->run(deadline))
+        report.observations.push_back(std::move(observation));
     } catch (const std::exception &error) {
-      report.observations.push_back(not_run(*check, std::string("internal error: ") + error.what()));
+      report.observations.push_back(
+          not_run(*check, std::string("internal error: ") + error.what()));
     }
   }
   report.elapsed = deadline.elapsed();
@@ -83,8 +89,10 @@ Report run_checks(const std::vector<std::unique_ptr<Check>> &checks, const Deadl
 int run_probe(const Options &options, const Environment &env) {
   configure_logging(options.verbose);
   const Deadline deadline(options.timeout);
-  const std::string stuck_message = options.quiet ? "" : "unhealthy: the " + format_duration(options.timeout) +
-                                                             " deadline passed with a check stuck in a system call\n";
+  const std::string stuck_message =
+      options.quiet ? ""
+                    : "unhealthy: the " + format_duration(options.timeout) +
+                          " deadline passed with a check stuck in a system call\n";
   Watchdog last_resort(deadline.end() + kStuckGrace, [&stuck_message] {
     write_all(STDOUT_FILENO, stuck_message);
     ::_exit(kExitUnhealthy);

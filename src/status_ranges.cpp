@@ -22,7 +22,8 @@ std::optional<StatusRanges> StatusRanges::parse(std::string_view text) {
     item = trim(item);
     const auto dash = item.find('-');
     const auto low = parse_code(trim(item.substr(0, dash)));
-    const auto high = dash == std::string_view::npos ? low : parse_code(trim(item.substr(dash + 1)));
+    const auto high =
+        dash == std::string_view::npos ? low : parse_code(trim(item.substr(dash + 1)));
     if (!low || !high || *low > *high) return std::nullopt;
     result.ranges_.emplace_back(*low, *high);
   }

@@ -5,8 +5,10 @@
 namespace healthprobe {
 
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
   return text;
 }
 
@@ -16,7 +18,8 @@ std::vector<std::string_view> split(std::string_view text, char sep) {
   size_t start = 0;
   while (true) {
     const size_t end = text.find(sep, start);
-    items.push_back(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    items.push_back(
+        text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
     if (end == std::string_view::npos) break;
     start = end + 1;
   }

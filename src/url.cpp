@@ -18,10 +18,11 @@ std::optional<int> parse_port(std::string_view text) {
 std::optional<Url> parse_url(std::string_view text, UrlError &error) {
   constexpr std::string_view kScheme = "http://";
   if (to_lower(text.substr(0, kScheme.size())) != kScheme) {
-    error.message = to_lower(text.substr(0, 8)) == "https://"
-                        ? "https is not supported: the probe talks plain HTTP to a server in its own "
-                          "container (use http://)"
-                        : "must start with http://";
+    error.message =
+        to_lower(text.substr(0, 8)) == "https://"
+            ? "https is not supported: the probe talks plain HTTP to a server in its own "
+              "container (use http://)"
+            : "must start with http://";
     return std::nullopt;
   }
   text.remove_prefix(kScheme.size());
@@ -33,8 +34,9 @@ std::optional<Url> parse_url(std::string_view text, UrlError &error) {
   url.target = path_start == std::string_view::npos ? "/" : std::string(text.substr(path_start));
   if (url.target.front() == '?') url.target.insert(0, "/");
   if (authority.find('@') != std::string_view::npos) {
-    error.message = "credentials in the URL are not supported (they would show in process lists); "
-                    "use --header 'Authorization: ...'";
+    error.message =
+        "credentials in the URL are not supported (they would show in process lists); "
+        "use --header 'Authorization: ...'";
     return std::nullopt;
   }
   std::string_view port_text;

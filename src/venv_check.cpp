@@ -13,7 +13,7 @@
 namespace healthprobe {
 namespace {
 
-constexpr size_t kCfgLimit = 64 * 1024;  // a real pyvenv.cfg is a few hundred bytes
+constexpr size_t kCfgLimit = size_t{64} * 1024;  // a real pyvenv.cfg is a few hundred bytes
 
 Observation python(Status status, std::string output) {
   Observation observation{"venv", "python"};
@@ -58,8 +58,9 @@ std::vector<Observation> VenvCheck::run(const Deadline & /*deadline*/) {
   const auto cfg = parse_pyvenv_cfg(*cfg_text, cfg_error);
   if (!cfg) return {python(Status::Fail, cfg_path + " " + cfg_error.message)};
   if (!is_directory(cfg->home)) {
-    return {python(Status::Fail, "pyvenv.cfg home " + printable(cfg->home, 200) +
-                                     " does not exist: the venv was made with an interpreter this image lacks")};
+    return {python(Status::Fail,
+                   "pyvenv.cfg home " + printable(cfg->home, 200) +
+                       " does not exist: the venv was made with an interpreter this image lacks")};
   }
 
   const std::string interpreter = venv_ + "/bin/python";
@@ -69,7 +70,8 @@ std::vector<Observation> VenvCheck::run(const Deadline & /*deadline*/) {
     if (!resolved.first_target.empty()) output += " -> " + resolved.first_target;
     output += ": " + resolved.final_path + " " + errno_text(resolved.error);
     if (resolved.error == ENOENT && !resolved.first_target.empty()) {
-      output += " (dangling: the venv points at an interpreter path that exists only where it was built)";
+      output +=
+          " (dangling: the venv points at an interpreter path that exists only where it was built)";
     }
     return {python(Status::Fail, output)};
   }
@@ -82,19 +84,22 @@ std::vector<Observation> VenvCheck::run(const Deadline & /*deadline*/) {
   const std::string version = cfg->major_minor();
   const std::string named = version_in_name(basename_of(resolved.final_path));
   if (!named.empty() && named != version) {
-    return {python(Status::Fail, interpreter + " resolves to " + resolved.final_path + " but pyvenv.cfg says " +
-                                     cfg->version + ": the venv was built for another Python")};
+    return {python(Status::Fail, interpreter + " resolves to " + resolved.final_path +
+                                     " but pyvenv.cfg says " + cfg->version +
+                                     ": the venv was built for another Python")};
   }
   const std::string site_packages = venv_ + "/lib/python" + version + "/site-packages";
   if (!is_directory(site_packages)) {
     std::vector<std::string> present;
     if (auto entries = list_directory(venv_ + "/lib", error)) present = *entries;
-    return {python(Status::Fail, "expected " + site_packages + " for Python " + cfg->version + "; lib/ holds: " +
-                                     (present.empty() ? "nothing" : joined(present)))};
+    return {python(Status::Fail,
+                   "expected " + site_packages + " for Python " + cfg->version +
+                       "; lib/ holds: " + (present.empty() ? "nothing" : joined(present)))};
   }
 
-  Observation interpreter_ok = python(Status::Pass, "Python " + printable(cfg->version, 20) + " at " +
-                                                        resolved.final_path + " (venv " + venv_ + ")");
+  Observation interpreter_ok =
+      python(Status::Pass, "Python " + printable(cfg->version, 20) + " at " + resolved.final_path +
+                               " (venv " + venv_ + ")");
   interpreter_ok.observed_text = cfg->version;
   std::vector<Observation> observations{interpreter_ok};
   if (required_.empty()) return observations;
@@ -121,8 +126,9 @@ std::vector<Observation> VenvCheck::run(const Deadline & /*deadline*/) {
     packages.output = std::to_string(required_.size()) + " required present: " + joined(required_);
   } else {
     packages.status = Status::Fail;
-    packages.output = "missing from " + site_packages + ": " + joined(missing) + " (no *.dist-info; " +
-                      std::to_string(installed.size()) + " distributions installed)";
+    packages.output = "missing from " + site_packages + ": " + joined(missing) +
+                      " (no *.dist-info; " + std::to_string(installed.size()) +
+                      " distributions installed)";
   }
   observations.push_back(packages);
   return observations;

@@ -5,7 +5,9 @@ namespace healthprobe {
 Watchdog::Watchdog(std::chrono::steady_clock::time_point when, std::function<void()> action)
     : when_(when), action_(std::move(action)), thread_([this] { wait_then_act(); }) {}
 
-Watchdog::~Watchdog() { disarm(); }
+Watchdog::~Watchdog() {
+  disarm();
+}
 
 void Watchdog::disarm() {
   {

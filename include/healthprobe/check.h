@@ -11,7 +11,8 @@ namespace healthprobe {
 
 enum class Status { Pass, Warn, Fail };
 
-// One measurement, keyed "component:measurement" in the JSON report (draft-inadarei-api-health-check).
+// One measurement, keyed "component:measurement" in the JSON report
+// (draft-inadarei-api-health-check).
 struct Observation {
   Observation(std::string component_name, std::string measurement_name)
       : component(std::move(component_name)), measurement(std::move(measurement_name)) {}
@@ -19,7 +20,7 @@ struct Observation {
   std::string component;    // "webhook", "venv", "filesystem"
   std::string measurement;  // "http", "python", "/tmp"
   Status status = Status::Pass;
-  std::string output;                   // one line a person can act on
+  std::string output;                    // one line a person can act on
   std::optional<double> observed_value;  // with observed_unit, e.g. latency in ms
   std::string observed_unit;
   std::optional<std::string> observed_text;  // a non-numeric observed value, e.g. "3.11.2"

@@ -6,7 +6,8 @@
 
 namespace healthprobe {
 
-// Lower-case, with each run of '-', '_' and '.' collapsed to one '-': "Foo.Bar__baz" -> "foo-bar-baz".
+// Lower-case, with each run of '-', '_' and '.' collapsed to one '-': "Foo.Bar__baz" ->
+// "foo-bar-baz".
 std::string normalize_dist_name(std::string_view name);
 
 // The normalized name of an installed distribution's metadata directory

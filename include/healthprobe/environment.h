@@ -9,7 +9,8 @@ namespace healthprobe {
 class Environment {
  public:
   Environment() = default;
-  explicit Environment(std::map<std::string, std::string> variables) : variables_(std::move(variables)) {}
+  explicit Environment(std::map<std::string, std::string> variables)
+      : variables_(std::move(variables)) {}
   static Environment from_envp(char **envp);
 
   // An empty variable counts as unset: `HEALTHPROBE_VENV=` in a Dockerfile means "no value".

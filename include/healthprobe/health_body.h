@@ -1,5 +1,6 @@
 #pragma once
-// Reads a health endpoint's JSON body: {"status": ..., "version": ..., "mode": ..., "warning": ...}.
+// Reads a health endpoint's JSON body: {"status": ..., "version": ..., "mode": ..., "warning":
+// ...}.
 #include <optional>
 #include <string>
 #include <string_view>

@@ -15,7 +15,7 @@ class HttpCheck : public Check {
  public:
   // Reading more than this is never needed to judge a health body; a huge or endless body
   // must not cost the probe memory or time.
-  static constexpr size_t kBodyLimit = 64 * 1024;
+  static constexpr size_t kBodyLimit = size_t{64} * 1024;
 
   HttpCheck(Url url, StatusRanges expect, std::vector<std::pair<std::string, std::string>> headers)
       : url_(std::move(url)), expect_(std::move(expect)), headers_(std::move(headers)) {}

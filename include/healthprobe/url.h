@@ -8,7 +8,7 @@
 namespace healthprobe {
 
 struct Url {
-  std::string host;    // as written, without brackets ("localhost", "127.0.0.1", "::1")
+  std::string host;  // as written, without brackets ("localhost", "127.0.0.1", "::1")
   int port = 80;
   std::string target;  // path and query sent in the request line, "/" at least
 

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone on a Debian bookworm machine:
+#   1. dependencies (scripts/setup-deps.sh)          4. release: static probe, suite re-run against it, size budget
+#   2. format and lint (scripts/lint.sh)             5. ASan + UBSan build, suite re-run under the sanitizers
+#   3. dev build: unit, integration, Dockerfile policy  6. container proof (tests/container), unless skipped
+# Set HEALTHPROBE_CONTAINER_TESTS=skip to leave out step 6 (it needs a container engine and ~10 minutes).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "dependencies"
+bash scripts/setup-deps.sh
+
+step "format and lint"
+bash scripts/lint.sh
+
+step "dev build and tests"
+cmake --preset dev >/dev/null
+cmake --build --preset dev
+ctest --preset dev
+
+step "release build (static) and tests against the release binary"
+cmake --preset release >/dev/null
+cmake --build --preset release-tests
+ctest --preset release
+
+step "sanitizer build (ASan + UBSan) and tests"
+cmake --preset asan >/dev/null
+cmake --build --preset asan
+ctest --preset asan
+
+if [ "${HEALTHPROBE_CONTAINER_TESTS:-}" = "skip" ]; then
+  step "container proof: SKIPPED (HEALTHPROBE_CONTAINER_TESTS=skip)"
+else
+  step "container proof"
+  ctest --preset container
+fi
