@@ -224,8 +224,6 @@ def main():
     os.makedirs(home, exist_ok=True)
     # Every tool gets the same small, explicit environment; nothing from the caller's shell leaks in.
     env = {"PATH": "/usr/bin:/bin", "HOME": home, "LC_ALL": "C"}
-    # HTTP-only probe: the venv check is off (HEALTHPROBE_VENV=none); see README for what else runs.
-    probe_http_env = {"HEALTHPROBE_VENV": "none"}
 
     result = {"machine": machine_info(args), "config": {"runs": args.runs, "warmup": args.warmup,
                                                          "env": env, "require": REQUIRE}}
@@ -244,7 +242,9 @@ def main():
             url = f"http://127.0.0.1:{port}{path}"
             t = []
             if args.probe:
-                t.append(("healthprobe-http", [args.probe, "--url", url, "--timeout", "2s"], probe_http_env))
+                # HTTP only: venv and writable-dir checks off (the root-filesystem read-only report still runs).
+                t.append(("healthprobe-http", [args.probe, "--url", url, "--timeout", "2s", "--venv", "none",
+                                               "--writable", "none"], {}))
                 if with_full:
                     t.append(("healthprobe-full", [args.probe, "--url", url, "--timeout", "2s", "--venv", v10,
                                                    "--require", REQUIRE, "--writable", "/tmp"], {}))

@@ -111,6 +111,13 @@ def render_markdown(results, targets):
         "warm-up rounds, interleaved round-robin with the others; wall time is spawn to reap, "
         "median (p95). Raw numbers: `bench/results.json`.",
         "",
+    ]
+    if max(m["loadavg_start"][0], m.get("loadavg_end", [0])[0]) > m["nproc"]:
+        lines += [f"**Caution:** the load average ({m['loadavg_start'][0]:.1f} at the start, "
+                  f"{m.get('loadavg_end', [0])[0]:.1f} at the end) exceeded the {m['nproc']} CPUs: other work "
+                  "competed with this run, so absolute times and p95s are inflated and noisy. Interleaving "
+                  "spreads that noise over every tool alike; re-run on an idle machine for the record.", ""]
+    lines += [
         "| tool | wall, minimal responder | wall, stand-in webhook | peak RSS, median (max) | size on disk |",
         "|---|---|---|---|---|",
     ]
@@ -157,8 +164,8 @@ def render_markdown(results, targets):
         "![median wall time, peak RSS and size on disk per tool](docs/bench.png)",
         "",
         "Notes: every tool gets the same minimal environment (`PATH`, `HOME`, `LC_ALL=C`) and 127.0.0.1 "
-        "URLs. healthprobe HTTP-only runs with `HEALTHPROBE_VENV=none`; the default `--writable /tmp` check "
-        "still runs (the CLI has no switch to turn it off). The full check adds `--venv` (a real venv), "
+        "URLs. healthprobe HTTP-only runs with `--venv none --writable none` (its report still states whether "
+        "the root filesystem is read-only, one statvfs). The full check adds `--venv` (a real venv), "
         f"`--require {cfg['require']}` and `--writable /tmp`. busybox wget runs without `-T`: bookworm's "
         "busybox is built without FEATURE_WGET_TIMEOUT and `wget -T` segfaults there, so an image relying on "
         "`busybox wget -T` reports unhealthy forever. The floor (`bench/floor.c`) reads at most 64 KiB, like "
