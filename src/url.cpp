@@ -1,5 +1,9 @@
 #include "healthprobe/url.h"
 
+#include <arpa/inet.h>
+
+#include <array>
+
 #include "healthprobe/text.h"
 
 namespace healthprobe {
@@ -68,11 +72,14 @@ std::optional<Url> parse_url(std::string_view text, UrlError &error) {
     error.message = "has no host";
     return std::nullopt;
   }
-  for (char c : url.host) {
-    if (static_cast<unsigned char>(c) <= 0x20 || c == '/' || c == '\\') {
-      error.message = "host contains characters a host name cannot have";
-      return std::nullopt;
-    }
+  // Only addresses: a static glibc resolves names by loading the container's NSS modules, which
+  // may belong to another glibc. "localhost" is the one name, mapped without NSS.
+  std::array<unsigned char, 16> address{};
+  if (to_lower(url.host) != "localhost" &&
+      inet_pton(AF_INET, url.host.c_str(), address.data()) != 1 &&
+      inet_pton(AF_INET6, url.host.c_str(), address.data()) != 1) {
+    error.message = "host must be an IP address or localhost (the static probe resolves no names)";
+    return std::nullopt;
   }
   if (!port_text.empty()) {
     const auto port = parse_port(port_text);

@@ -13,10 +13,10 @@ TEST_CASE("http URLs split into host, port and target", "[url]") {
   CHECK(url->port == 8080);
   CHECK(url->target == "/health");
 
-  url = parse_url("HTTP://example:81", error);
+  url = parse_url("HTTP://LOCALHOST:81", error);
   REQUIRE(url);
   CHECK(url->target == "/");
-  CHECK(url->authority() == "example:81");
+  CHECK(url->authority() == "LOCALHOST:81");
 
   url = parse_url("http://[::1]:9000/dev/health?x=1#frag", error);
   REQUIRE(url);
@@ -24,7 +24,7 @@ TEST_CASE("http URLs split into host, port and target", "[url]") {
   CHECK(url->target == "/dev/health?x=1");
   CHECK(url->authority() == "[::1]:9000");
 
-  url = parse_url("http://svc?probe=1", error);
+  url = parse_url("http://10.1.2.3?probe=1", error);
   REQUIRE(url);
   CHECK(url->port == 80);
   CHECK(url->target == "/?probe=1");
@@ -37,6 +37,15 @@ TEST_CASE("localhost means both loopback families, without NSS", "[url]") {
   CHECK(url->connect_addresses() == std::vector<std::string>{"127.0.0.1", "::1"});
   CHECK(parse_url("http://10.0.0.1/", error)->connect_addresses() ==
         std::vector<std::string>{"10.0.0.1"});
+}
+
+TEST_CASE("host names other than localhost are refused: a static probe resolves no names",
+          "[url]") {
+  UrlError error;
+  CHECK_FALSE(parse_url("http://webhook:8080/health", error));
+  CHECK_THAT(error.message, Catch::Contains("IP address or localhost"));
+  CHECK_FALSE(parse_url("http://127.0.0.1.example/", error));
+  CHECK(parse_url("http://[fe80::1]/", error));
 }
 
 TEST_CASE("the redacted form hides the query", "[url]") {
@@ -56,7 +65,7 @@ TEST_CASE("bad URLs are refused with a reason that does not echo credentials", "
   CHECK_THAT(error.message, Catch::Contains("credentials"));
   for (const char *bad :
        {"http://", "http://:80/", "http://host:0/", "http://host:65536/", "http://host:/",
-        "http://[::1/", "http://[::1]x/", "http://host/a b", "127.0.0.1:8080"}) {
+        "http://[::1/", "http://[::1]x/", "http://127.0.0.1/a b", "127.0.0.1:8080"}) {
     INFO(bad);
     CHECK_FALSE(parse_url(bad, error));
   }
