@@ -127,7 +127,7 @@ SymlinkResolution resolve_symlinks(const std::string &path) {
     }
     std::string next(target.data(), static_cast<size_t>(length));
     if (next.front() != '/') next = parent_of(current) + "/" + next;
-    if (hop == 0) resolution.first_target = next;
+    resolution.followed_link = true;
     current = next;
   }
   resolution.final_path = current;

@@ -67,11 +67,11 @@ std::vector<Observation> VenvCheck::run(const Deadline & /*deadline*/) {
   const SymlinkResolution resolved = resolve_symlinks(interpreter);
   if (!resolved.ok) {
     std::string output = interpreter;
-    if (!resolved.first_target.empty()) output += " -> " + resolved.first_target;
-    output += ": " + resolved.final_path + " " + errno_text(resolved.error);
-    if (resolved.error == ENOENT && !resolved.first_target.empty()) {
+    if (resolved.followed_link) output += " -> " + resolved.final_path;
+    output += ": " + errno_text(resolved.error);
+    if (resolved.error == ENOENT && resolved.followed_link) {
       output +=
-          " (dangling: the venv points at an interpreter path that exists only where it was built)";
+          "; dangling: the venv points at an interpreter path that exists only where it was built";
     }
     return {python(Status::Fail, output)};
   }

@@ -16,8 +16,8 @@ std::optional<std::vector<std::string>> list_directory(const std::string &path, 
 
 // Follows a chain of symlinks by hand so a failure can say which link dangles.
 struct SymlinkResolution {
-  std::string final_path;    // the path the chain ends at (exists only when ok)
-  std::string first_target;  // what `path` itself points to, empty when not a link
+  std::string final_path;      // the path the chain ends at (exists only when ok)
+  bool followed_link = false;  // path itself was a symlink
   bool ok = false;
   int error = 0;  // errno of the failing step
 };
