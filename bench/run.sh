@@ -13,20 +13,10 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/bench/out" # scratch, ignored by git
 cd "$root"
 
-sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-
 # busybox-static or busybox both provide `busybox wget`; they conflict, so accept either.
 packages=(build-essential libc6-dev curl gnuplot-nox python3 python3-venv git)
 command -v busybox >/dev/null || packages+=(busybox-static)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-  echo "bench: installing ${missing[*]}"
-  sudo_if_needed apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive sudo_if_needed apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+bash "$root/scripts/ensure-packages.sh" "${packages[@]}"
 
 echo "bench: building the release probe (cmake --preset release)"
 bash scripts/setup-deps.sh

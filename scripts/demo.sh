@@ -6,8 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/setup-deps.sh --build-only
-dpkg-query -W -f='${Status}' python3-venv 2>/dev/null | grep -q 'install ok installed' ||
-  { [ "$(id -u)" -eq 0 ] && apt-get install -y -qq python3-venv >/dev/null || sudo apt-get install -y -qq python3-venv >/dev/null; }
+bash scripts/ensure-packages.sh python3-venv
 cmake --preset release >/dev/null
 cmake --build --preset release >/dev/null
 probe="$PWD/build/release/healthprobe"
