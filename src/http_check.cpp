@@ -132,10 +132,10 @@ std::vector<Observation> HttpCheck::run(const Deadline &deadline) {
       {"User-Agent", std::string("healthprobe/") + kVersion},
       {"Accept", "application/health+json, application/json;q=0.9, */*;q=0.1"},
   };
-  for (const auto &[name, value] : headers_) {
-    if (to_lower(name) == "host") headers.erase("Host");
-    headers.emplace(name, value);
-  }
+  // A header the user sets replaces the default of that name (httplib::Headers compares names
+  // case-insensitively); repeated user headers are all sent.
+  for (const auto &header : headers_) headers.erase(header.first);
+  for (const auto &[name, value] : headers_) headers.emplace(name, value);
 
   std::vector<std::string> unreachable;
   for (const auto &address : url_.connect_addresses()) {

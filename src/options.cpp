@@ -72,6 +72,8 @@ class RawSettings {
     return out;
   }
 
+  bool has_flag(const std::string &flag) const { return flags_.count(flag) != 0; }
+
   // The last flag wins over earlier ones, as with most CLIs; a flag beats the variable.
   std::optional<Setting> last(const std::string &flag, const Environment &env) const {
     auto all = values(flag, env);
@@ -180,8 +182,12 @@ Options build_options(const RawSettings &raw, const Environment &env, bool no_ht
     }
   }
   if (!options.require.empty() && !options.venv) {
-    throw UsageError(
-        "--require/HEALTHPROBE_REQUIRE needs a venv to look in: set --venv or HEALTHPROBE_VENV");
+    // An image sets HEALTHPROBE_REQUIRE for its venv; `--venv none` by hand turns both off. Only an
+    // explicit --require with nowhere to look is a mistake.
+    if (raw.has_flag("--require")) {
+      throw UsageError("--require needs a venv to look in: set --venv or HEALTHPROBE_VENV");
+    }
+    options.require.clear();
   }
 
   const auto writable = raw.values("--writable", env, ':');

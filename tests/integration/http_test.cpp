@@ -107,24 +107,30 @@ TEST_CASE("GET is used, extra headers are sent, and their values never appear in
           "[http]") {
   HttpServer server;
   std::mutex seen_mutex;
-  std::string seen_method, seen_auth, seen_host, seen_query;
+  std::string seen_method, seen_auth, seen_host, seen_query, seen_accept;
+  size_t accept_count = 0;
   server.server().Get("/health", [&](const httplib::Request &req, httplib::Response &res) {
     std::lock_guard<std::mutex> lock(seen_mutex);
     seen_method = req.method;
     seen_auth = req.get_header_value("Authorization");
     seen_host = req.get_header_value("Host");
     seen_query = req.get_param_value("token");
+    seen_accept = req.get_header_value("Accept");
+    accept_count = req.get_header_value_count("Accept");
     res.set_content(R"({"status":"ok"})", "application/json");
   });
   server.start();
   const auto result = probe_http({"--url", url_of(server, "/health?token=QUERYSECRET"), "--header",
-                                  "Authorization: Bearer HEADERSECRET", "--format", "json", "-v"});
+                                  "Authorization: Bearer HEADERSECRET", "--header",
+                                  "accept: text/plain", "--format", "json", "-v"});
   CHECK(result.exit_code == 0);
   std::lock_guard<std::mutex> lock(seen_mutex);
   CHECK(seen_method == "GET");
   CHECK(seen_auth == "Bearer HEADERSECRET");
   CHECK(seen_host == "127.0.0.1:" + std::to_string(server.port()));
   CHECK(seen_query == "QUERYSECRET");
+  CHECK(seen_accept == "text/plain");  // a user header replaces the default of that name
+  CHECK(accept_count == 1);
   CHECK_THAT(result.out + result.err,
              !Catch::Contains("HEADERSECRET") && !Catch::Contains("QUERYSECRET"));
 }

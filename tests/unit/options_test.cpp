@@ -84,6 +84,11 @@ TEST_CASE("venv: VIRTUAL_ENV by default, 'none' disables, --require needs a venv
   const auto orphan = parse({"--require", "flask"});
   CHECK(orphan.command == Command::UsageError);
   CHECK_THAT(orphan.error, Catch::Contains("--require"));
+  // The image's HEALTHPROBE_REQUIRE does not stop `docker exec ... healthprobe --venv none`.
+  const auto image =
+      parse({"--venv", "none"}, {{"HEALTHPROBE_VENV", "/app/.venv"}, {"HEALTHPROBE_REQUIRE", "x"}});
+  CHECK(image.command == Command::Check);
+  CHECK(image.options.require.empty());
 }
 
 TEST_CASE("--no-http drops the HTTP check; --writable none drops the directory checks",
