@@ -34,6 +34,8 @@ int parse_port(const char *service) {
 
 }  // namespace
 
+// The linker looks for exactly these reserved names when it wraps a symbol.
+// NOLINTBEGIN(bugprone-reserved-identifier)
 extern "C" {
 
 __attribute__((used)) int __wrap_getaddrinfo(const char *node, const char *service,
@@ -99,3 +101,4 @@ __attribute__((used)) int __wrap_getnameinfo(const sockaddr *address, socklen_t 
 }
 
 }  // extern "C"
+// NOLINTEND(bugprone-reserved-identifier)

@@ -7,8 +7,11 @@
 // Linked into the static release only (see CMakeLists.txt).
 #include <cstdlib>
 
+// libstdc++ calls exactly this reserved name; defining it replaces the library's version.
+// NOLINTBEGIN(bugprone-reserved-identifier)
 namespace __gnu_cxx {
 void __verbose_terminate_handler() {
   std::abort();
 }
 }  // namespace __gnu_cxx
+// NOLINTEND(bugprone-reserved-identifier)
