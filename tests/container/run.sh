@@ -1,0 +1,532 @@
+#!/usr/bin/env bash
+# The container proof (issue 4): docker/Dockerfile's runtime contract under a real container engine.
+#
+#   tests/container/run.sh            (root; CTest label `container`)
+#
+# 1. installs what it needs (apt, only what is missing) and finds an engine: docker when its daemon
+#    answers, else podman with the flags that work on this machine. Where no engine can run at all it
+#    says so and FAILS, unless HEALTHPROBE_CONTAINER_TESTS=skip is set (then exit 77: skipped).
+# 2. a Debian bookworm base (debootstrap minbase + python3 + python3-venv), cached as
+#    /var/tmp/healthprobe-base-<hash of its recipe>.tar, imported as a local image.
+# 3. builds docker/Dockerfile's `probe` target on that base and exports the binary: static, reports.
+# 4. derives a runtime-contract image from docker/Dockerfile's runtime stage (derive.js: only the base,
+#    the package steps and the builder differ) and fails if the two drift.
+# 5. runs it --read-only with a tmpfs /tmp as its own user; the engine runs the HEALTHCHECK.
+# 6. breaks it one way at a time and reads the engine's verdict and the probe's reason it stored.
+# 7. nothing to build with, no caches, no shell needed by the HEALTHCHECK.
+# 8. size against a single-stage build made the old way (>= 30 % smaller).
+# Closes with "N passed, M failed"; exit 1 on any failure. Cleans up its containers and images on
+# exit; the base tarball stays as the cache. Set HEALTHPROBE_CONTAINER_ENGINE=docker|podman to choose.
+set -uo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cache_dir="${HEALTHPROBE_BASE_CACHE_DIR:-/var/tmp}"
+run_id="hp-ct-$$"
+work="$(mktemp -d "${TMPDIR:-/tmp}/$run_id.XXXXXX")"
+mkdir -p "$work/logs"
+SECONDS=0
+
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); printf 'ok   %s\n' "$1"; }
+fail() {
+  failed=$((failed + 1)); printf 'FAIL %s\n' "$1"; shift
+  local line; for line in "$@"; do printf '       %s\n' "$line"; done
+}
+# check NAME COMMAND...: one assertion, passing when COMMAND succeeds.
+check() { local name="$1"; shift; if "$@"; then pass "$name"; else fail "$name" "${detail:-}"; fi; detail=; }
+detail=
+phase() { printf '\n== %s (t+%ds)\n' "$1" "$SECONDS"; }
+log_tail() { tail -n "${2:-15}" "$1" | cut -c1-220 | sed 's/^/       | /'; }
+finish() {
+  printf '\ncontainer suite: %ds wall time (engine: %s)\n' "$SECONDS" "${engine:-none}"
+  printf '%d passed, %d failed\n' "$passed" "$failed"
+  [ "$failed" -eq 0 ]
+  exit $?
+}
+# A step nothing after it can do without: record it and stop (the trap still cleans up).
+fatal() { fail "$@"; finish; }
+
+# ------------------------------------------------------------------------------------------------
+# Clean-up: only what this run made (containers by name, images by id), never anyone else's.
+# ------------------------------------------------------------------------------------------------
+engine=
+images_before=
+snapshot_taken=
+cleanup() {
+  if [ -n "$engine" ]; then
+    local c ids
+    for c in $(eng ps -a --format '{{.Names}}' 2>/dev/null | grep "^$run_id-" || true); do
+      eng rm -f -t 0 "$c" >/dev/null 2>&1 || eng rm -f "$c" >/dev/null 2>&1 || true
+    done
+    # Our tags first (an image that was already there, reused from the layer cache, is only untagged),
+    # then every image id that was not there before the run: the build layers.
+    for c in $(eng images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | grep "^localhost/$run_id-" || true); do
+      eng rmi "$c" >/dev/null 2>&1 || true
+    done
+    if [ -n "$snapshot_taken" ]; then
+      ids="$(comm -13 <(printf '%s\n' "$images_before") <(eng images -a -q --no-trunc 2>/dev/null | sort -u) | grep . || true)"
+      [ -z "$ids" ] || eng rmi -f $ids >/dev/null 2>&1 || true
+    fi
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ------------------------------------------------------------------------------------------------
+phase "set-up"
+# ------------------------------------------------------------------------------------------------
+[ "$(id -u)" -eq 0 ] || fatal "runs as root" "debootstrap, podman import and the engine need root; run it with sudo"
+
+apt_install() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  echo "installing ${missing[*]}"
+  apt-get update -qq >"$work/logs/apt.log" 2>&1
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$work/logs/apt.log" 2>&1 \
+    || { log_tail "$work/logs/apt.log"; return 1; }
+}
+
+docker_works() { command -v docker >/dev/null && timeout 20 docker info >/dev/null 2>&1; }
+want="${HEALTHPROBE_CONTAINER_ENGINE:-}"
+if [ "$want" = docker ] || { [ -z "$want" ] && docker_works; }; then
+  engine=docker
+  apt_install debootstrap file ca-certificates || fatal "install debootstrap and file"
+else
+  engine=podman
+  # What runs containers on these machines (shared notes: containers-here.md).
+  apt_install podman runc uidmap slirp4netns fuse-overlayfs debootstrap file ca-certificates \
+    || fatal "install podman, runc and debootstrap"
+fi
+command -v node >/dev/null || apt_install nodejs npm || fatal "install node (derive.js reads the Dockerfile with dockerfile-ast)"
+# derive.js reuses the policy suite's parser and its locked dockerfile-ast.
+if [ ! -f "$root/tests/docker/node_modules/.package-lock.json" ] \
+   || [ "$root/tests/docker/package-lock.json" -nt "$root/tests/docker/node_modules/.package-lock.json" ]; then
+  (cd "$root/tests/docker" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error) >"$work/logs/npm.log" 2>&1 \
+    || { log_tail "$work/logs/npm.log"; fatal "npm ci in tests/docker (dockerfile-ast)"; }
+fi
+
+# Engine flags: none for docker; for podman the plainest set that works here, found by trying.
+global=()    # podman's global flags (runtime, cgroup manager)
+runx=()      # extra `run` flags (rlimits no higher than the host allows)
+buildx=()    # extra `build` flags (isolation)
+eng() { "$engine" "${global[@]}" "$@"; }
+eng_build() {
+  if [ "$engine" = podman ]; then eng build --format docker --force-rm "${buildx[@]}" "$@"  # docker format keeps HEALTHCHECK
+  else eng build --force-rm "$@"; fi
+}
+eng_run() { eng run "${runx[@]}" "$@"; }
+images_before="$(eng images -a -q --no-trunc 2>/dev/null | sort -u)" && snapshot_taken=1
+
+# ------------------------------------------------------------------------------------------------
+phase "local Debian bookworm base"
+# ------------------------------------------------------------------------------------------------
+# The recipe is the cache key: change a package or a step and a new tarball is made.
+base_packages="python3,python3-venv,python3-wheel-whl"
+base_recipe="bookworm minbase $base_packages deb822-sources+updates+security no-apt-lists v1"
+base_hash="$(printf '%s' "$base_recipe" | sha256sum | cut -c1-12)"
+base_tar="$cache_dir/healthprobe-base-$base_hash.tar"
+base_image="localhost/$run_id-base:$base_hash"
+mirror="${HEALTHPROBE_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+if [ -s "$base_tar" ]; then
+  echo "cached: $base_tar"
+else
+  echo "making $base_tar (debootstrap --variant=minbase --include=$base_packages)"
+  rootfs="$work/rootfs"
+  # python3-wheel-whl: the builder stage builds the stand-in's wheel offline (no PyPI here).
+  debootstrap --variant=minbase --include="$base_packages" bookworm "$rootfs" "$mirror" >"$work/logs/debootstrap.log" 2>&1 \
+    || { log_tail "$work/logs/debootstrap.log"; fatal "debootstrap bookworm"; }
+  # Like Debian's own image: bookworm, -updates and -security in deb822 form; no downloaded
+  # packages or lists (apt-get update in a build fetches fresh ones); no host resolver.
+  rm -f "$rootfs/etc/apt/sources.list"
+  cat >"$rootfs/etc/apt/sources.list.d/debian.sources" <<'SOURCES'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SOURCES
+  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+  : >"$rootfs/etc/resolv.conf"
+  # Written aside and renamed, so an interrupted run never leaves a truncated cache behind.
+  tar --numeric-owner -C "$rootfs" -cf "$base_tar.part" . && mv "$base_tar.part" "$base_tar" \
+    || fatal "write $base_tar"
+  rm -rf "$rootfs"
+fi
+eng import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+  --change 'CMD ["/bin/bash"]' "$base_tar" "$base_image" >"$work/logs/import.log" 2>&1 \
+  || { log_tail "$work/logs/import.log"; fatal "import the base into $engine"; }
+pass "base image: $(du -m "$base_tar" | cut -f1) MiB tarball, imported as $base_image"
+
+if [ "$engine" = podman ]; then
+  # The plainest flags that run a container; rlimits only when the engine's defaults exceed ours.
+  ok=
+  for g in "" "--runtime runc --cgroup-manager=cgroupfs"; do
+    for r in "" "--ulimit nofile=1024:1024 --ulimit nproc=4096:4096"; do
+      read -r -a global <<<"$g"; read -r -a runx <<<"$r"
+      if eng_run --rm "$base_image" true >"$work/logs/run-probe.log" 2>&1; then ok=1; break 2; fi
+    done
+  done
+  if [ -z "$ok" ]; then
+    cat "$work/logs/run-probe.log" >&2
+    if [ "${HEALTHPROBE_CONTAINER_TESTS:-}" = skip ]; then
+      printf '\n!!! NO CONTAINER ENGINE CAN RUN HERE: container suite SKIPPED (HEALTHPROBE_CONTAINER_TESTS=skip)\n'
+      exit 77
+    fi
+    fatal "a container engine runs a container" \
+      "!!! neither docker nor podman can run a container on this machine (log above)." \
+      "!!! set HEALTHPROBE_CONTAINER_TESTS=skip to skip this suite explicitly."
+  fi
+  printf 'FROM %s\nRUN true\n' "$base_image" >"$work/Containerfile.probe-run"
+  for b in "" "--isolation chroot"; do
+    read -r -a buildx <<<"$b"
+    eng_build -f "$work/Containerfile.probe-run" "$work" >"$work/logs/build-probe.log" 2>&1 && break
+    buildx=(none)
+  done
+  [ "${buildx[*]}" != none ] || { log_tail "$work/logs/build-probe.log"; fatal "$engine builds a RUN step"; }
+  echo "podman flags: global '${global[*]}', run '${runx[*]}', build '--format docker ${buildx[*]}'"
+fi
+# Does this engine's builder know HEALTHCHECK --start-interval (Docker >= 25)? Podman 4.3 does not:
+# then the derived file drops that one flag, and the drift check says so instead of hiding it.
+printf 'FROM %s\nHEALTHCHECK --interval=30s --start-interval=2s CMD ["/bin/true"]\n' "$base_image" >"$work/Containerfile.si"
+derive_flags=()
+check_flags=()
+if ! eng_build -f "$work/Containerfile.si" "$work" >"$work/logs/build-si.log" 2>&1; then
+  if grep -q 'start-interval' "$work/logs/build-si.log"; then
+    echo "note: $engine's builder rejects HEALTHCHECK --start-interval: the contract image is built without it"
+    derive_flags=(--drop-start-interval); check_flags=(--no-start-interval)
+  else
+    log_tail "$work/logs/build-si.log"; fatal "$engine builds a HEALTHCHECK"
+  fi
+fi
+
+# ------------------------------------------------------------------------------------------------
+phase "docker/Dockerfile --target probe (builder: the local base)"
+# ------------------------------------------------------------------------------------------------
+probe_image="localhost/$run_id-probe:latest"
+out="$work/probe-out"
+probe_args=(-f "$root/docker/Dockerfile" --target probe --build-arg "PROBE_BUILDER_IMAGE=$base_image" "$root")
+if eng_build -t "$probe_image" "${probe_args[@]}" >"$work/logs/probe.log" 2>&1; then
+  pass "probe target builds from docker/Dockerfile on the local base ($((SECONDS))s so far)"
+else
+  log_tail "$work/logs/probe.log" 25; fatal "probe target builds from docker/Dockerfile on the local base"
+fi
+# The same build again with an output: served from the layers just built, it exports /healthprobe
+# exactly as `docker buildx build --target probe --output type=local,dest=out .` does.
+eng_build -o "type=local,dest=$out" "${probe_args[@]}" >"$work/logs/probe-export.log" 2>&1
+probe="$out/healthprobe"
+detail="$(tail -n 3 "$work/logs/probe-export.log")"
+check "probe target exports /healthprobe (--output type=local)" test -x "$probe"
+[ -x "$probe" ] || finish
+ftype="$(file -b "$probe")"
+detail="file: $ftype"
+check "exported probe is statically linked" grep -Eq 'statically linked|static-pie linked' <<<"$ftype"
+echo "       file: $ftype; $(stat -c %s "$probe") bytes"
+version="$(env -i "$probe" --version 2>&1)"
+detail="--version printed: $version"
+check "exported probe runs from an empty environment: $version" grep -Eq '^healthprobe [0-9]+\.[0-9]+\.[0-9]+' <<<"$version"
+# A port nothing listens on: bind an ephemeral one and let it go.
+port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+rc=0; report="$(env -i "$probe" --url "http://127.0.0.1:$port/health" --venv none 2>&1)" || rc=$?
+detail="exit $rc; report: $(head -n 1 <<<"$report")"
+check "probe against a stopped port exits 1 and says why" \
+  eval '[ "$rc" -eq 1 ] && grep -Eq "^unhealthy: webhook:http .*127\.0\.0\.1:$port" <<<"$report"'
+echo "       $(head -n 1 <<<"$report")"
+
+# ------------------------------------------------------------------------------------------------
+phase "runtime-contract image, derived from docker/Dockerfile"
+# ------------------------------------------------------------------------------------------------
+derived="$work/Containerfile.contract"
+contract="localhost/$run_id-contract:latest"
+dangling="localhost/$run_id-dangling:latest"
+noshell="localhost/$run_id-noshell:latest"
+py=3.11   # bookworm's python3 (the real image's PYTHON_VERSION is an AL2023 python3.X)
+node "$here/derive.js" derive --dockerfile "$root/docker/Dockerfile" "${derive_flags[@]}" >"$derived" 2>"$work/logs/derive.log" \
+  || { cat "$work/logs/derive.log"; fatal "derive the runtime-contract Containerfile from docker/Dockerfile"; }
+pass "runtime-contract Containerfile derived from docker/Dockerfile ($(grep -c '^FROM' "$derived") stages)"
+contract_args=(-f "$derived" --build-arg "BASE_IMAGE=$base_image" --build-arg "PROBE_IMAGE=$probe_image"
+  --build-arg "PYTHON_VERSION=$py" "$root")
+eng_build -t "$contract" "${contract_args[@]}" >"$work/logs/contract.log" 2>&1 \
+  || { log_tail "$work/logs/contract.log" 25; fatal "runtime-contract image builds"; }
+pass "runtime-contract image builds"
+
+inspect_config() {
+  if [ "$engine" = podman ]; then eng image inspect --format '{"Config":{{json .Config}},"HealthCheck":{{json .HealthCheck}}}' "$1"
+  else eng image inspect --format '{"Config":{{json .Config}}}' "$1"; fi
+}
+inspect_config "$contract" >"$work/contract-config.json"
+drift() { node "$here/derive.js" check --dockerfile "$root/docker/Dockerfile" --derived "$1" --config "$2" \
+  --build-arg "PYTHON_VERSION=$py" "${check_flags[@]}"; }
+drift_out="$(drift "$derived" "$work/contract-config.json" 2>&1)"; drift_rc=$?
+detail="$drift_out"
+check "no drift: the image's USER, WORKDIR, ENV, HEALTHCHECK, CMD, EXPOSE match docker/Dockerfile's runtime stage" \
+  eval '[ "$drift_rc" -eq 0 ]'
+[ "${#check_flags[@]}" -eq 0 ] || echo "       (HEALTHCHECK --start-interval not compared: $engine cannot build it)"
+# The drift check must be able to fail: a derived file whose USER moved, and an image whose CMD did.
+sed 's/^USER .*/USER root/' "$derived" >"$work/drifted.Containerfile"
+sed 's#"Cmd":\[[^]]*\]#"Cmd":["uv","run","python","-m","src.app"]#' "$work/contract-config.json" >"$work/drifted-config.json"
+out1="$(drift "$work/drifted.Containerfile" "$work/contract-config.json" 2>&1)"; rc1=$?
+out2="$(drift "$derived" "$work/drifted-config.json" 2>&1)"; rc2=$?
+detail="drifted USER: exit $rc1 ($out1); drifted Cmd: exit $rc2 ($out2)"
+check "drift check fails on a drifted USER and on a drifted CMD (control)" \
+  eval '[ $rc1 -eq 1 ] && grep -q "USER root" <<<"$out1" && [ $rc2 -eq 1 ] && grep -q "image Cmd" <<<"$out2"'
+
+# The classic multi-stage mistake: the venv made against an interpreter only the builder has.
+eng_build -t "$dangling" "${contract_args[@]}" --build-arg "VENV_PYTHON=/opt/builder-python/bin/python$py" \
+  >"$work/logs/dangling.log" 2>&1 || { log_tail "$work/logs/dangling.log" 25; fatal "dangling-venv image builds"; }
+pass "dangling-venv image builds (venv made with /opt/builder-python/bin/python$py)"
+# The HEALTHCHECK must need no shell: the same image with every shell removed.
+app_user="$(eng image inspect --format '{{.Config.User}}' "$contract")"
+cat >"$work/Containerfile.noshell" <<'EOF'
+ARG IMAGE
+FROM ${IMAGE}
+ARG APP_USER
+USER root
+RUN ["/usr/bin/rm", "-f", "/usr/bin/sh", "/usr/bin/dash", "/usr/bin/bash", "/usr/bin/rbash", "/bin/sh", "/bin/bash"]
+USER ${APP_USER}
+EOF
+eng_build -t "$noshell" -f "$work/Containerfile.noshell" --build-arg "IMAGE=$contract" --build-arg "APP_USER=$app_user" "$work" \
+  >"$work/logs/noshell.log" 2>&1 || { log_tail "$work/logs/noshell.log"; fatal "shell-less image builds"; }
+# A control for the cache rules: the same image with the caches an old-style build leaves.
+dirty="localhost/$run_id-dirty:latest"
+printf 'ARG IMAGE\nFROM ${IMAGE}\nUSER root\nRUN ["/usr/bin/mkdir", "-p", "/root/.cache/pip", "/home/%s/.cache/uv"]\n' "$app_user" \
+  >"$work/Containerfile.dirty"
+eng_build -t "$dirty" -f "$work/Containerfile.dirty" --build-arg "IMAGE=$contract" "$work" >"$work/logs/dirty.log" 2>&1 \
+  || { log_tail "$work/logs/dirty.log"; fatal "cache-control image builds"; }
+
+# ------------------------------------------------------------------------------------------------
+phase "run read-only as $app_user; the engine runs the HEALTHCHECK"
+# ------------------------------------------------------------------------------------------------
+ro=(--read-only --tmpfs /tmp)
+# A read-only root without a writable /tmp: podman mounts tmpfs on /tmp by itself unless told not to.
+ro_bare=(--read-only); [ "$engine" = podman ] && ro_bare+=(--read-only-tmpfs=false)
+start() { local name="$run_id-$1"; shift; eng_run -d --name "$name" "$@" >>"$work/logs/run.log" 2>&1 || fail "start container $name" "$(tail -n 2 "$work/logs/run.log")"; }
+app_cmd="$(eng image inspect --format '{{join .Config.Cmd " "}}' "$contract")"
+start healthy "${ro[@]}" "$contract"
+start degraded "${ro[@]}" -e WEBHOOK_MODE=degraded "$contract"
+# The server must not be PID 1 for "killed": its death would end the container and no check would
+# run. A shell parent stands in for a supervisor (a gunicorn master); the command is the image's.
+start killed "${ro[@]}" --entrypoint /bin/sh "$contract" -c "$app_cmd & exec sleep infinity"
+# Its own CMD cannot start (asserted below), so the system Python serves while the venv dangles.
+start dangling "${ro[@]}" "$dangling" "/usr/bin/python$py" -m src.app
+start tmp-ro "${ro_bare[@]}" "$contract"
+start hung "${ro[@]}" "$contract"
+start noshell "${ro[@]}" "$noshell"
+# Controls for the no-shell case: a shell-form check passes with a shell, and cannot without one.
+start shellform "${ro[@]}" --health-cmd healthprobe "$contract"
+start noshell-shellform "${ro[@]}" --health-cmd healthprobe "$noshell"
+t_started=$SECONDS
+# The image's own HEALTHCHECK settings, as the engine stored them.
+hc() { node -e 'const c = JSON.parse(require("fs").readFileSync(process.argv[1]));
+  console.log((c.Config.Healthcheck || c.HealthCheck || {})[process.argv[2]] || 0)' "$work/contract-config.json" "$1"; }
+start_period_s=$(( $(hc StartPeriod) / 1000000000 ))
+retries="$(hc Retries)"
+hc_timeout_ms=$(( $(hc Timeout) / 1000000 ))
+
+# The engine's last stored result for a container: status, exit code, duration (ms), the number of
+# stored results, then the output.
+health() {
+  eng inspect --format '{{json .State.Health}}' "$run_id-$1" 2>/dev/null | node -e '
+    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+      const h = JSON.parse(s || "null") || {}; const log = h.Log || []; const e = log[log.length - 1] || {};
+      const t = (x) => Date.parse(String(x).replace(/(\.\d{3})\d+/, "$1"));
+      console.log(h.Status || "none"); console.log(e.ExitCode ?? "none");
+      console.log(e.Start ? t(e.End) - t(e.Start) : "none"); console.log(log.length);
+      process.stdout.write(e.Output || "");
+    });'
+}
+# Run the container's HEALTHCHECK now. Podman without systemd schedules none: `healthcheck run` is
+# how the engine runs it (and stores the result). Docker schedules its own: wait for the next one.
+# Either way, it returns once the engine has stored one more result (podman: retried once if the
+# run stored none).
+trigger() {
+  local n k; n="$(health "$1" | sed -n 4p)"
+  if [ "$engine" = podman ]; then
+    for ((k = 0; k < 2; k++)); do
+      eng healthcheck run "$run_id-$1" >>"$work/logs/trigger-$1.log" 2>&1
+      [ "$(health "$1" | sed -n 4p)" != "$n" ] && return 0
+      echo "(no result stored by that run: retrying)" >>"$work/logs/trigger-$1.log"; sleep 1
+    done
+  else
+    for ((k = 0; k < 60; k++)); do [ "$(health "$1" | sed -n 4p)" != "$n" ] && return 0; sleep 1; done
+  fi
+  return 1
+}
+# settle NAME WANT: trigger until the engine's status is WANT (at most `retries` checks for podman;
+# docker's own schedule for up to the start period plus retries intervals).
+settle() {
+  local name="$1" want="$2" k status
+  if [ "$engine" = podman ]; then
+    for ((k = 0; k < retries; k++)); do
+      trigger "$name"; status="$(health "$name" | head -n 1)"; [ "$status" = "$want" ] && return 0
+      sleep 1
+    done
+  else
+    for ((k = 0; k < 90; k++)); do
+      status="$(health "$name" | head -n 1)"; [ "$status" = "$want" ] && return 0; sleep 2
+    done
+  fi
+  return 1
+}
+# verdict NAME WANT_STATUS WANT_EXIT REGEX...: the engine's status and the stored log's exit code and
+# lines. Prints the stored log's first line (the probe's verdict).
+verdict() {
+  local name="$1" want="$2" want_exit="$3"; shift 3
+  local h status code ms output re
+  h="$(health "$name")"; status="$(sed -n 1p <<<"$h")"; code="$(sed -n 2p <<<"$h")"; ms="$(sed -n 3p <<<"$h")"
+  output="$(sed -n '5,$p' <<<"$h")"
+  printf '       engine: %s, last check exit %s in %s ms; stored log: %s\n' "$status" "$code" "$ms" "$(head -n 1 <<<"$output")"
+  if [ "$status" != "$want" ]; then
+    detail="engine status '$status', want '$want'; container $(eng inspect --format '{{.State.Status}} (exit {{.State.ExitCode}})' "$run_id-$name" 2>&1)"
+    detail+="; log: $output; trigger: $(tail -n 3 "$work/logs/trigger-$name.log" 2>/dev/null); logs: $(eng logs --tail 5 "$run_id-$name" 2>&1)"
+    return 1
+  fi
+  [ "$code" = "$want_exit" ] || { detail="last check exit $code, want $want_exit; log: $output"; return 1; }
+  for re in "$@"; do grep -Eq -- "$re" <<<"$output" || { detail="stored log lacks /$re/: $output"; return 1; }; done
+  LAST_MS="$ms"
+}
+
+settle healthy healthy
+check "healthy: read-only root, tmpfs /tmp, engine marks it healthy; the stored log is the probe's report" \
+  verdict healthy healthy 0 '^healthy: ' 'pass +venv:python ' 'pass +venv:packages .*example-webhook' \
+  'pass +filesystem:/tmp ' 'root filesystem is read-only' 'pass +webhook:http +HTTP 200'
+uid="$(eng exec "$run_id-healthy" id -u 2>&1)"; uname="$(eng exec "$run_id-healthy" id -un 2>&1)"
+rofs="$(eng inspect --format '{{.HostConfig.ReadonlyRootfs}}' "$run_id-healthy")"
+detail="id -u: $uid ($uname), ReadonlyRootfs: $rofs"
+check "runs as its non-root user ($uname, uid $uid) on a read-only root" \
+  eval '[ "$uid" = 1000 ] && [ "$uname" = "$app_user" ] && [ "$rofs" = true ]'
+logs="$(eng logs "$run_id-healthy" 2>&1)"
+detail="$logs"
+check "the server wrote nothing to the read-only filesystem (no EROFS in its logs)" \
+  eval '! grep -qi "read-only file system" <<<"$logs"'
+
+settle degraded healthy
+check "webhook degraded: still healthy, the stored log carries the warning" \
+  verdict degraded healthy 0 '^degraded: webhook:http ' 'mode degraded' 'warning: secrets not configured'
+
+settle noshell healthy
+check "HEALTHCHECK needs no shell: healthy with every shell removed from the image" \
+  verdict noshell healthy 0 '^healthy: '
+settle shellform healthy
+check "control: a shell-form check passes in the image with its shell" verdict shellform healthy 0 '^healthy: '
+trigger noshell-shellform
+h="$(health noshell-shellform)"
+detail="$(tr '\n' ' ' <<<"$h")"
+check "control: the same shell-form check fails once the shell is gone" eval '[ "$(sed -n 2p <<<"$h")" != 0 ] && ! grep -q "^healthy:" <<<"$h"'
+
+rc=0; own="$(eng_run --rm "${ro[@]}" "$dangling" 2>&1)" || rc=$?
+detail="exit $rc: $own"
+check "dangling venv: the image's own CMD cannot start (bin/python points nowhere)" \
+  eval '[ "$rc" -ne 0 ] && grep -Eqi "no such file|not found" <<<"$own"'
+
+# Break the running ones: kill the server (from inside, as its own user); freeze the other one.
+# SIGSTOP goes through the engine to PID 1, the server itself: the kernel still completes TCP
+# handshakes into its listen backlog, but nothing ever answers.
+eng exec "$run_id-killed" "/usr/bin/python$py" -c '
+import os, signal, sys
+want = sys.argv[1].replace(" ", "\0").encode() + b"\0"
+for p in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        if open(f"/proc/{p}/cmdline", "rb").read() == want:
+            os.kill(int(p), signal.SIGKILL); print("killed", p)
+    except OSError:
+        pass' "$app_cmd" >"$work/logs/kill.log" 2>&1
+detail="$(cat "$work/logs/kill.log")"
+check "killed: the server process is gone, the container still runs" \
+  eval 'grep -q "^killed" "$work/logs/kill.log" && [ "$(eng inspect --format "{{.State.Running}}" "$run_id-killed")" = true ]'
+eng kill --signal SIGSTOP "$run_id-hung" >/dev/null 2>&1
+detail="$(eng inspect --format '{{.State.Status}}' "$run_id-hung")"
+check "hung: the server is stopped (SIGSTOP), the container still runs" \
+  eval '[ "$(eng inspect --format "{{.State.Running}}" "$run_id-hung")" = true ]'
+
+# ------------------------------------------------------------------------------------------------
+phase "nothing to build with, no caches"
+# ------------------------------------------------------------------------------------------------
+# The image's filesystem, listed from an export: what is there, whatever PATH or shell it has.
+listing() { local c; c="$(eng create "$1" 2>/dev/null)" && eng export "$c" | tar -t; eng rm -f "$c" >/dev/null 2>&1; }
+forbidden='(^|/)s?bin/(curl|wget|uv|uvx|gcc(-[0-9]+)?|cc|c\+\+|g\+\+|pip|pip3(\.[0-9]+)?)$|(^|/)\.cache(/|$)|^root/\.cache|/(site|dist)-packages/(pip|uv)/$'
+listing "$contract" >"$work/contract.list"
+found="$(grep -E "$forbidden" "$work/contract.list" | head -n 20)"
+detail="$found"
+check "runtime image holds no curl, wget, uv, uvx, gcc, pip, pip/uv cache or /root/.cache ($(wc -l <"$work/contract.list") paths)" \
+  eval '[ -s "$work/contract.list" ] && [ -z "$found" ]'
+found="$(listing "$dirty" | grep -E "$forbidden" | tr '\n' ' ')"
+detail="found: $found"
+check "control: the same check finds /root/.cache and ~/.cache/uv in a copy of the image that has them" \
+  eval 'grep -Eq "(^| )root/\.cache/ " <<<"$found" && grep -q "home/$app_user/\.cache/uv/" <<<"$found"'
+listing "$noshell" >"$work/noshell.list"
+found="$(grep -E '(^|/)bin/(sh|dash|bash)$' "$work/noshell.list")"
+detail="$found"
+check "shell-less image really has no sh, dash or bash" eval '[ -s "$work/noshell.list" ] && [ -z "$found" ]'
+
+# ------------------------------------------------------------------------------------------------
+phase "size: multi-stage against single-stage, on the same base"
+# ------------------------------------------------------------------------------------------------
+single="localhost/$run_id-single:latest"
+if eng_build -t "$single" -f "$here/single-stage.Dockerfile" --build-arg "BASE_IMAGE=$base_image" \
+     --build-arg "PYTHON_VERSION=$py" "$root" >"$work/logs/single.log" 2>&1; then
+  pass "single-stage baseline builds (tests/container/single-stage.Dockerfile)"
+  listing "$single" >"$work/single.list"
+  found="$(grep -E "$forbidden" "$work/single.list" | sed 's#/.*/#/…/#' | sort -u | head -n 8 | tr '\n' ' ')"
+  detail="found: $found"
+  check "control: the same absence check finds curl, gcc and pip in the single-stage image" \
+    eval 'grep -Eq "bin/curl$" "$work/single.list" && grep -Eq "bin/gcc$" "$work/single.list" && grep -Eq "bin/pip$" "$work/single.list"'
+  new="$(eng image inspect --format '{{.Size}}' "$contract")"
+  old="$(eng image inspect --format '{{.Size}}' "$single")"
+  base_size="$(eng image inspect --format '{{.Size}}' "$base_image")"
+  reduction="$(awk -v n="$new" -v o="$old" 'BEGIN { printf "%.1f", (1 - n / o) * 100 }')"
+  printf '       | image (local Debian bookworm base, %s)          | bytes     | MB    |\n' "$engine"
+  printf '       | base (debootstrap minbase + python3)            | %9d | %5.1f |\n' "$base_size" "$(awk -v b="$base_size" 'BEGIN{print b/1e6}')"
+  printf '       | multi-stage (derived from docker/Dockerfile)    | %9d | %5.1f |\n' "$new" "$(awk -v b="$new" 'BEGIN{print b/1e6}')"
+  printf '       | single-stage, old way (compilers, curl, pip)    | %9d | %5.1f |\n' "$old" "$(awk -v b="$old" 'BEGIN{print b/1e6}')"
+  printf '       | reduction                                       | %s %% (required: 30 %%) |\n' "$reduction"
+  detail="multi-stage $new bytes, single-stage $old bytes: $reduction %"
+  check "multi-stage image is at least 30 % smaller than single-stage: $reduction %" \
+    awk -v r="$reduction" 'BEGIN { exit !(r >= 30) }'
+else
+  log_tail "$work/logs/single.log" 20; fail "single-stage baseline builds (tests/container/single-stage.Dockerfile)"
+fi
+
+# ------------------------------------------------------------------------------------------------
+phase "broken one way at a time: the engine's verdict and the probe's reason"
+# ------------------------------------------------------------------------------------------------
+# Failures inside the start period do not count (the engine keeps "starting"): wait it out, then
+# run the check `retries` times, as the engine would on its interval.
+wait_s=$(( t_started + start_period_s + 2 - SECONDS ))
+if [ "$wait_s" -gt 0 ]; then echo "waiting ${wait_s}s for the ${start_period_s}s start period to end"; sleep "$wait_s"; fi
+broken=(killed dangling tmp-ro hung)
+if [ "$engine" = podman ]; then
+  # One after another: concurrent `podman healthcheck run`s once left a container without results.
+  for ((k = 0; k < retries; k++)); do
+    for b in "${broken[@]}"; do trigger "$b"; done
+  done
+else
+  for b in "${broken[@]}"; do settle "$b" unhealthy & done
+  wait
+fi
+check "server killed: unhealthy, 'nothing accepts connections'" \
+  verdict killed unhealthy 1 '^unhealthy: webhook:http ' 'nothing accepts connections on 127\.0\.0\.1:8080'
+check "venv interpreter dangling: unhealthy, the venv's missing interpreter named" \
+  verdict dangling unhealthy 1 '^unhealthy: venv:python ' '/opt/builder-python/bin' 'pass +webhook:http'
+check "/tmp read-only (no tmpfs): unhealthy, EROFS on /tmp" \
+  verdict tmp-ro unhealthy 1 '^unhealthy: filesystem:/tmp ' 'Read-only file system'
+LAST_MS=
+check "server hung: unhealthy by the probe's own deadline, with its reason" \
+  verdict hung unhealthy 1 '^unhealthy: webhook:http ' 'within the 3s deadline'
+hung_out="$(health hung | sed -n '5,$p')"
+detail="check took ${LAST_MS:-?} ms against the engine's ${hc_timeout_ms} ms timeout; log: $hung_out"
+check "server hung: the probe ended the check before the engine's timeout (${LAST_MS:-?} ms < ${hc_timeout_ms} ms), no 'exceeded timeout'" \
+  eval '[ -n "$LAST_MS" ] && [ "$LAST_MS" -lt "$hc_timeout_ms" ] && ! grep -qi "exceeded timeout" <<<"$hung_out"'
+
+finish
