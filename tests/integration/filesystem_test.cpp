@@ -100,12 +100,13 @@ TEST_CASE("under a read-only root with a tmpfs /tmp, like docker run --read-only
     std::vector<std::string> argv{"bwrap",         "--ro-bind", "/",    "/",      "--tmpfs",
                                   "/tmp",          "--dev",     "/dev", "--proc", "/proc",
                                   "--unshare-all", "--uid",     "1000", "--gid",  "1000"};
-    // Mount points must exist under the read-only root: make them in a tmpfs on /mnt.
-    if (with_uv)
-      argv.insert(argv.end(), {"--tmpfs", "/mnt", "--ro-bind", fake_uv_dir, "/mnt/uvbin"});
+    // The probe may live under /tmp (a CI clone), which the sandbox's own tmpfs hides: bind it,
+    // and the fake uv, into a tmpfs on /mnt (mount points must exist under the read-only root).
+    argv.insert(argv.end(), {"--tmpfs", "/mnt", "--ro-bind", probe_binary(), "/mnt/healthprobe"});
+    if (with_uv) argv.insert(argv.end(), {"--ro-bind", fake_uv_dir, "/mnt/uvbin"});
     argv.insert(argv.end(),
                 {"--setenv", "HOME", "/home/appuser", "--setenv", "PATH",
-                 with_uv ? "/mnt/uvbin:/usr/bin:/bin" : "/usr/bin:/bin", probe_binary()});
+                 with_uv ? "/mnt/uvbin:/usr/bin:/bin" : "/usr/bin:/bin", "/mnt/healthprobe"});
     argv.insert(argv.end(), args.begin(), args.end());
     return run_process(argv, minimal_env());
   };
