@@ -47,6 +47,15 @@ finish() {
 }
 # A step nothing after it can do without: record it and stop (the trap still cleans up).
 fatal() { fail "$@"; finish; }
+# No engine can run here: say so loudly; fail, unless the caller explicitly asked to skip.
+no_engine() {
+  printf '\n!!! NO CONTAINER ENGINE CAN RUN HERE: %s\n' "$1"
+  if [ "${HEALTHPROBE_CONTAINER_TESTS:-}" = skip ]; then
+    printf '!!! container suite SKIPPED (HEALTHPROBE_CONTAINER_TESTS=skip)\n%d passed, %d failed\n' "$passed" "$failed"
+    exit 77
+  fi
+  fatal "a container engine runs here ($1)" "set HEALTHPROBE_CONTAINER_TESTS=skip to skip this suite explicitly"
+}
 
 # ------------------------------------------------------------------------------------------------
 # Clean-up: only what this run made (containers by name, images by id), never anyone else's.
@@ -100,8 +109,8 @@ if [ "$want" = docker ] || { [ -z "$want" ] && docker_works; }; then
 else
   engine=podman
   # What runs containers on these machines (shared notes: containers-here.md).
-  apt_install podman runc uidmap slirp4netns fuse-overlayfs debootstrap file ca-certificates \
-    || fatal "install podman, runc and debootstrap"
+  apt_install debootstrap file ca-certificates || fatal "install debootstrap and file"
+  apt_install podman runc uidmap slirp4netns fuse-overlayfs || no_engine "no docker daemon, and podman cannot be installed"
 fi
 command -v node >/dev/null || apt_install nodejs npm || fatal "install node (derive.js reads the Dockerfile with dockerfile-ast)"
 # derive.js reuses the policy suite's parser and its locked dockerfile-ast.
@@ -166,7 +175,7 @@ SOURCES
 fi
 eng import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   --change 'CMD ["/bin/bash"]' "$base_tar" "$base_image" >"$work/logs/import.log" 2>&1 \
-  || { log_tail "$work/logs/import.log"; fatal "import the base into $engine"; }
+  || { log_tail "$work/logs/import.log"; no_engine "$engine cannot import an image"; }
 pass "base image: $(du -m "$base_tar" | cut -f1) MiB tarball, imported as $base_image"
 
 if [ "$engine" = podman ]; then
@@ -179,14 +188,8 @@ if [ "$engine" = podman ]; then
     done
   done
   if [ -z "$ok" ]; then
-    cat "$work/logs/run-probe.log" >&2
-    if [ "${HEALTHPROBE_CONTAINER_TESTS:-}" = skip ]; then
-      printf '\n!!! NO CONTAINER ENGINE CAN RUN HERE: container suite SKIPPED (HEALTHPROBE_CONTAINER_TESTS=skip)\n'
-      exit 77
-    fi
-    fatal "a container engine runs a container" \
-      "!!! neither docker nor podman can run a container on this machine (log above)." \
-      "!!! set HEALTHPROBE_CONTAINER_TESTS=skip to skip this suite explicitly."
+    log_tail "$work/logs/run-probe.log"
+    no_engine "no docker daemon, and podman cannot run a container with any known flags (log above)"
   fi
   printf 'FROM %s\nRUN true\n' "$base_image" >"$work/Containerfile.probe-run"
   for b in "" "--isolation chroot"; do
@@ -386,6 +389,7 @@ verdict() {
   local h status code ms output re
   h="$(health "$name")"; status="$(sed -n 1p <<<"$h")"; code="$(sed -n 2p <<<"$h")"; ms="$(sed -n 3p <<<"$h")"
   output="$(sed -n '5,$p' <<<"$h")"
+  LAST_MS="$ms"
   printf '       engine: %s, last check exit %s in %s ms; stored log: %s\n' "$status" "$code" "$ms" "$(head -n 1 <<<"$output")"
   if [ "$status" != "$want" ]; then
     detail="engine status '$status', want '$want'; container $(eng inspect --format '{{.State.Status}} (exit {{.State.ExitCode}})' "$run_id-$name" 2>&1)"
@@ -394,7 +398,6 @@ verdict() {
   fi
   [ "$code" = "$want_exit" ] || { detail="last check exit $code, want $want_exit; log: $output"; return 1; }
   for re in "$@"; do grep -Eq -- "$re" <<<"$output" || { detail="stored log lacks /$re/: $output"; return 1; }; done
-  LAST_MS="$ms"
 }
 
 settle healthy healthy
@@ -527,6 +530,6 @@ check "server hung: unhealthy by the probe's own deadline, with its reason" \
 hung_out="$(health hung | sed -n '5,$p')"
 detail="check took ${LAST_MS:-?} ms against the engine's ${hc_timeout_ms} ms timeout; log: $hung_out"
 check "server hung: the probe ended the check before the engine's timeout (${LAST_MS:-?} ms < ${hc_timeout_ms} ms), no 'exceeded timeout'" \
-  eval '[ -n "$LAST_MS" ] && [ "$LAST_MS" -lt "$hc_timeout_ms" ] && ! grep -qi "exceeded timeout" <<<"$hung_out"'
+  eval '[[ "$LAST_MS" =~ ^[0-9]+$ ]] && [ "$LAST_MS" -lt "$hc_timeout_ms" ] && ! grep -qi "exceeded timeout" <<<"$hung_out"'
 
 finish
