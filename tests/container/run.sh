@@ -58,9 +58,19 @@ no_engine() {
 }
 
 # ------------------------------------------------------------------------------------------------
-# Clean-up: only what this run made (containers by name, images by id), never anyone else's.
+# The engine, and clean-up: only what this run made (containers by name, images by id).
 # ------------------------------------------------------------------------------------------------
 engine=
+# Engine flags: none for docker; for podman the plainest set that works here, found by trying.
+global=()    # podman's global flags (runtime, cgroup manager)
+runx=()      # extra `run` flags (rlimits no higher than the host allows)
+buildx=()    # extra `build` flags (isolation)
+eng() { "$engine" "${global[@]}" "$@"; }
+eng_build() {
+  if [ "$engine" = podman ]; then eng build --format docker --force-rm "${buildx[@]}" "$@"  # docker format keeps HEALTHCHECK
+  else eng build --force-rm "$@"; fi
+}
+eng_run() { eng run "${runx[@]}" "$@"; }
 images_before=
 snapshot_taken=
 cleanup() {
@@ -101,15 +111,14 @@ apt_install() {
     || { log_tail "$work/logs/apt.log"; return 1; }
 }
 
+apt_install debootstrap file ca-certificates || fatal "install debootstrap and file"
 docker_works() { command -v docker >/dev/null && timeout 20 docker info >/dev/null 2>&1; }
 want="${HEALTHPROBE_CONTAINER_ENGINE:-}"
 if [ "$want" = docker ] || { [ -z "$want" ] && docker_works; }; then
   engine=docker
-  apt_install debootstrap file ca-certificates || fatal "install debootstrap and file"
 else
   engine=podman
   # What runs containers on these machines (shared notes: containers-here.md).
-  apt_install debootstrap file ca-certificates || fatal "install debootstrap and file"
   apt_install podman runc uidmap slirp4netns fuse-overlayfs || no_engine "no docker daemon, and podman cannot be installed"
 fi
 command -v node >/dev/null || apt_install nodejs npm || fatal "install node (derive.js reads the Dockerfile with dockerfile-ast)"
@@ -120,16 +129,6 @@ if [ ! -f "$root/tests/docker/node_modules/.package-lock.json" ] \
     || { log_tail "$work/logs/npm.log"; fatal "npm ci in tests/docker (dockerfile-ast)"; }
 fi
 
-# Engine flags: none for docker; for podman the plainest set that works here, found by trying.
-global=()    # podman's global flags (runtime, cgroup manager)
-runx=()      # extra `run` flags (rlimits no higher than the host allows)
-buildx=()    # extra `build` flags (isolation)
-eng() { "$engine" "${global[@]}" "$@"; }
-eng_build() {
-  if [ "$engine" = podman ]; then eng build --format docker --force-rm "${buildx[@]}" "$@"  # docker format keeps HEALTHCHECK
-  else eng build --force-rm "$@"; fi
-}
-eng_run() { eng run "${runx[@]}" "$@"; }
 images_before="$(eng images -a -q --no-trunc 2>/dev/null | sort -u)" && snapshot_taken=1
 
 # ------------------------------------------------------------------------------------------------
@@ -244,7 +243,7 @@ port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>
 rc=0; report="$(env -i "$probe" --url "http://127.0.0.1:$port/health" --venv none 2>&1)" || rc=$?
 detail="exit $rc; report: $(head -n 1 <<<"$report")"
 check "probe against a stopped port exits 1 and says why" \
-  eval '[ "$rc" -eq 1 ] && grep -Eq "^unhealthy: webhook:http .*127\.0\.0\.1:$port" <<<"$report"'
+  eval '[ "$rc" -eq 1 ] && grep -Eq "^unhealthy: webhook:http nothing accepts connections on 127\.0\.0\.1:$port" <<<"$report"'
 echo "       $(head -n 1 <<<"$report")"
 
 # ------------------------------------------------------------------------------------------------
