@@ -13,6 +13,12 @@
 namespace healthprobe {
 namespace {
 
+// See exchange_once: how much longer than the deadline httplib may wait on a read or write.
+constexpr std::chrono::milliseconds kStallMargin{1000};
+// An exchange that ends without a status line this close to the deadline ran into it (a connect
+// timeout set to the time left ends within a few ms of the deadline, not after it).
+constexpr std::chrono::milliseconds kDeadlineSlack{20};
+
 // What one connection attempt to one address produced.
 struct Exchange {
   httplib::Error error = httplib::Error::Unknown;
@@ -41,11 +47,13 @@ Exchange exchange_once(const std::string &address, const Url &url, const httplib
                        const Deadline &deadline) {
   Exchange exchange;
   httplib::Client client(address, url.port);
-  // Per-operation timeouts bound connect and each read; the watchdog below bounds the sum.
+  // The connect timeout is the time left (the watchdog cannot interrupt a connect in progress).
+  // Reads and writes get more than that, so that the watchdog, not httplib's own read timeout
+  // firing a moment earlier, ends a stalled exchange and the report can say it was the deadline.
   const auto left = deadline.remaining();
   client.set_connection_timeout(left);
-  client.set_read_timeout(left);
-  client.set_write_timeout(left);
+  client.set_read_timeout(left + kStallMargin);
+  client.set_write_timeout(left + kStallMargin);
   client.set_keep_alive(false);
   client.set_follow_location(false);  // a redirect is an answer to report, not to chase
 
@@ -142,7 +150,8 @@ std::vector<Observation> HttpCheck::run(const Deadline &deadline) {
     if (deadline.expired()) break;
     const Exchange exchange = exchange_once(address, url_, headers, deadline);
     const std::string where = address_for_message(address, url_.port);
-    if (exchange.cut_at_deadline || (deadline.expired() && exchange.status == 0)) {
+    if (exchange.cut_at_deadline ||
+        (exchange.status == 0 && deadline.remaining() <= kDeadlineSlack)) {
       const std::string progress =
           exchange.status == 0
               ? "no status line yet"

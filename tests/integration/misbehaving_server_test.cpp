@@ -2,6 +2,8 @@
 // time generously: the point is that the deadline holds, not how fast the machine is.
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -36,6 +38,29 @@ TEST_CASE("a server that accepts and never answers ends the run at the deadline"
   CHECK(result.elapsed < kDeadline + kMargin);
   CHECK_THAT(result.out,
              Catch::Contains("within the 1s deadline") && Catch::Contains("no status line yet"));
+}
+
+TEST_CASE("a listener that never accepts: every run blames the deadline, never a closed connection",
+          "[misbehaving]") {
+  // The kernel completes the handshake into the backlog; nobody reads. Run it many times with a
+  // short deadline: httplib's own timeouts must never win the race against the deadline.
+  const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(bind(listener, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0);
+  REQUIRE(listen(listener, 64) == 0);
+  socklen_t length = sizeof address;
+  getsockname(listener, reinterpret_cast<sockaddr *>(&address), &length);
+  const std::string url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/health";
+  for (int run = 0; run < 30; ++run) {
+    const auto result = probe({"--url", url, "--timeout", "200ms", "--writable", "none"});
+    INFO("run " << run << ": " << result.out);
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.out, Catch::Contains("within the 200ms deadline"));
+    CHECK(result.elapsed < milliseconds(200) + kMargin);
+  }
+  close(listener);
 }
 
 TEST_CASE("a server that drips one byte every 200 ms cannot stretch the deadline",
