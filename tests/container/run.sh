@@ -99,16 +99,9 @@ phase "set-up"
 # ------------------------------------------------------------------------------------------------
 [ "$(id -u)" -eq 0 ] || fatal "runs as root" "debootstrap, podman import and the engine need root; run it with sudo"
 
+# The project's one package installer; its output goes to the log, its verdict to the suite.
 apt_install() {
-  local missing=() p
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-  done
-  [ "${#missing[@]}" -eq 0 ] && return 0
-  echo "installing ${missing[*]}"
-  apt-get update -qq >"$work/logs/apt.log" 2>&1
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$work/logs/apt.log" 2>&1 \
-    || { log_tail "$work/logs/apt.log"; return 1; }
+  bash "$root/scripts/ensure-packages.sh" "$@" >>"$work/logs/apt.log" 2>&1 || { log_tail "$work/logs/apt.log"; return 1; }
 }
 
 apt_install debootstrap file ca-certificates || fatal "install debootstrap and file"
