@@ -148,7 +148,8 @@ std::optional<Observation> FilesystemCheck::check_uv_cache() const {
   return observation;
 }
 
-std::vector<Observation> FilesystemCheck::run(const Deadline &deadline) {
+std::vector<Observation> FilesystemCheck::run(const Deadline &deadline,
+                                              Interruption & /*interruption*/) {
   std::vector<Observation> observations;
   for (const auto &dir : settings_.writable) {
     if (deadline.expired()) break;

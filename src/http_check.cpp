@@ -8,7 +8,6 @@
 #include "healthprobe/health_body.h"
 #include "healthprobe/text.h"
 #include "healthprobe/version.h"
-#include "healthprobe/watchdog.h"
 
 namespace healthprobe {
 namespace {
@@ -44,12 +43,12 @@ std::string join(const std::vector<std::string> &items, const char *separator) {
 }
 
 Exchange exchange_once(const std::string &address, const Url &url, const httplib::Headers &headers,
-                       const Deadline &deadline) {
+                       const Deadline &deadline, Interruption &interruption) {
   Exchange exchange;
   httplib::Client client(address, url.port);
-  // The connect timeout is the time left (the watchdog cannot interrupt a connect in progress).
-  // Reads and writes get more than that, so that the watchdog, not httplib's own read timeout
-  // firing a moment earlier, ends a stalled exchange and the report can say it was the deadline.
+  // The connect timeout is the time left (shutting a socket does not end a connect in progress).
+  // Reads and writes get more than that, so that the run's watchdog, not httplib's own read
+  // timeout firing a moment earlier, ends a stalled exchange and the report can say why.
   const auto left = deadline.remaining();
   client.set_connection_timeout(left);
   client.set_read_timeout(left + kStallMargin);
@@ -58,7 +57,12 @@ Exchange exchange_once(const std::string &address, const Url &url, const httplib
   client.set_follow_location(false);  // a redirect is an answer to report, not to chase
 
   const auto started = Deadline::Clock::now();
-  Watchdog cutoff(deadline.end(), [&client] { client.stop(); });
+  // At the deadline the watchdog shuts the socket: a blocked read returns at once.
+  const auto scope = interruption.on_interrupt([&client] { client.stop(); });
+  if (interruption.interrupted()) {
+    exchange.cut_at_deadline = true;  // the deadline passed before the request could start
+    return exchange;
+  }
   auto result = client.Get(
       url.target, headers,
       [&exchange](const httplib::Response &response) {
@@ -72,8 +76,7 @@ Exchange exchange_once(const std::string &address, const Url &url, const httplib
         exchange.body_capped = true;
         return false;  // stop reading: decide on what was read
       });
-  cutoff.disarm();
-  exchange.cut_at_deadline = cutoff.fired();
+  exchange.cut_at_deadline = interruption.interrupted();
   exchange.latency =
       std::chrono::duration_cast<std::chrono::milliseconds>(Deadline::Clock::now() - started);
   exchange.error = result.error();
@@ -134,7 +137,7 @@ Observation failed(std::string output) {
 
 }  // namespace
 
-std::vector<Observation> HttpCheck::run(const Deadline &deadline) {
+std::vector<Observation> HttpCheck::run(const Deadline &deadline, Interruption &interruption) {
   httplib::Headers headers = {
       {"Host", url_.authority()},
       {"User-Agent", std::string("healthprobe/") + kVersion},
@@ -148,7 +151,7 @@ std::vector<Observation> HttpCheck::run(const Deadline &deadline) {
   std::vector<std::string> unreachable;
   for (const auto &address : url_.connect_addresses()) {
     if (deadline.expired()) break;
-    const Exchange exchange = exchange_once(address, url_, headers, deadline);
+    const Exchange exchange = exchange_once(address, url_, headers, deadline, interruption);
     const std::string where = address_for_message(address, url_.port);
     if (exchange.cut_at_deadline ||
         (exchange.status == 0 && deadline.remaining() <= kDeadlineSlack)) {

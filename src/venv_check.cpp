@@ -43,7 +43,8 @@ std::string joined(const std::vector<std::string> &items) {
 
 }  // namespace
 
-std::vector<Observation> VenvCheck::run(const Deadline & /*deadline*/) {
+std::vector<Observation> VenvCheck::run(const Deadline & /*deadline*/,
+                                        Interruption & /*interruption*/) {
   if (!is_directory(venv_)) {
     return {python(Status::Fail, "venv " + venv_ + " is not a directory")};
   }

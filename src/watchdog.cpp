@@ -2,8 +2,13 @@
 
 namespace healthprobe {
 
-Watchdog::Watchdog(std::chrono::steady_clock::time_point when, std::function<void()> action)
-    : when_(when), action_(std::move(action)), thread_([this] { wait_then_act(); }) {}
+Watchdog::Watchdog(TimePoint interrupt_at, std::function<void()> interrupt, TimePoint give_up_at,
+                   std::function<void()> give_up)
+    : interrupt_at_(interrupt_at),
+      interrupt_(std::move(interrupt)),
+      give_up_at_(give_up_at),
+      give_up_(std::move(give_up)),
+      thread_([this] { watch(); }) {}
 
 Watchdog::~Watchdog() {
   disarm();
@@ -18,17 +23,16 @@ void Watchdog::disarm() {
   if (thread_.joinable()) thread_.join();
 }
 
-bool Watchdog::fired() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return fired_;
+bool Watchdog::disarmed_before(TimePoint when) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return wake_.wait_until(lock, when, [this] { return disarmed_; });
 }
 
-void Watchdog::wait_then_act() {
-  std::unique_lock<std::mutex> lock(mutex_);
-  if (wake_.wait_until(lock, when_, [this] { return disarmed_; })) return;
-  fired_ = true;
-  lock.unlock();
-  action_();
+void Watchdog::watch() {
+  if (disarmed_before(interrupt_at_)) return;
+  interrupt_();
+  if (disarmed_before(give_up_at_)) return;
+  give_up_();
 }
 
 }  // namespace healthprobe

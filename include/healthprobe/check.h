@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "healthprobe/deadline.h"
+#include "healthprobe/interruption.h"
 
 namespace healthprobe {
 
@@ -31,8 +32,9 @@ class Check {
   virtual ~Check() = default;
   // The key prefix of its observations, for the deadline message when it cannot finish.
   virtual std::string name() const = 0;
-  // Must return by the deadline; reports a failure rather than throwing.
-  virtual std::vector<Observation> run(const Deadline &deadline) = 0;
+  // Must return by the deadline; reports a failure rather than throwing. A check that can block
+  // registers with `interruption` how to unblock it when the deadline passes.
+  virtual std::vector<Observation> run(const Deadline &deadline, Interruption &interruption) = 0;
 };
 
 const char *status_word(Status status);  // "pass", "warn", "fail"

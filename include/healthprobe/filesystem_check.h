@@ -26,7 +26,7 @@ class FilesystemCheck : public Check {
   explicit FilesystemCheck(FilesystemSettings settings) : settings_(std::move(settings)) {}
 
   std::string name() const override { return "filesystem"; }
-  std::vector<Observation> run(const Deadline &deadline) override;
+  std::vector<Observation> run(const Deadline &deadline, Interruption &interruption) override;
 
  private:
   Observation check_writable(const std::string &dir) const;

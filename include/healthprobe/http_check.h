@@ -21,7 +21,7 @@ class HttpCheck : public Check {
       : url_(std::move(url)), expect_(std::move(expect)), headers_(std::move(headers)) {}
 
   std::string name() const override { return "webhook:http"; }
-  std::vector<Observation> run(const Deadline &deadline) override;
+  std::vector<Observation> run(const Deadline &deadline, Interruption &interruption) override;
 
  private:
   Url url_;

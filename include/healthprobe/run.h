@@ -19,7 +19,8 @@ inline constexpr int kExitUsage = 64;
 std::vector<std::unique_ptr<Check>> make_checks(const Options &options, const Environment &env);
 
 // Runs each check in order; one the deadline leaves no time for is reported as failed.
-Report run_checks(const std::vector<std::unique_ptr<Check>> &checks, const Deadline &deadline);
+Report run_checks(const std::vector<std::unique_ptr<Check>> &checks, const Deadline &deadline,
+                  Interruption &interruption);
 
 // The whole probe: runs, prints (unless quiet) and returns the exit code.
 int run_probe(const Options &options, const Environment &env);

@@ -15,7 +15,7 @@ class VenvCheck : public Check {
       : venv_(std::move(venv)), required_(std::move(required)) {}
 
   std::string name() const override { return "venv:python"; }
-  std::vector<Observation> run(const Deadline &deadline) override;
+  std::vector<Observation> run(const Deadline &deadline, Interruption &interruption) override;
 
  private:
   std::string venv_;

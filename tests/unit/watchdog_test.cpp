@@ -3,32 +3,84 @@
 #include <atomic>
 #include <thread>
 
+#include "healthprobe/interruption.h"
 #include "healthprobe/watchdog.h"
 
+using healthprobe::Interruption;
 using healthprobe::Watchdog;
 using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
 
-TEST_CASE("a watchdog acts at its time", "[watchdog]") {
-  std::atomic<bool> acted{false};
+namespace {
+void wait_for(const std::atomic<bool> &flag) {
+  const auto give_up = Clock::now() + std::chrono::seconds(5);
+  while (!flag && Clock::now() < give_up) std::this_thread::sleep_for(milliseconds(2));
+}
+}  // namespace
+
+TEST_CASE("a watchdog interrupts at its time, then gives up a grace period later", "[watchdog]") {
+  std::atomic<bool> interrupted{false};
+  std::atomic<bool> gave_up{false};
+  Clock::time_point interrupted_at;
+  Clock::time_point gave_up_at;
   const auto start = Clock::now();
-  Watchdog dog(start + std::chrono::milliseconds(50), [&] { acted = true; });
-  while (!acted && Clock::now() - start < std::chrono::seconds(5))
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  CHECK(acted);
-  CHECK(Clock::now() - start >= std::chrono::milliseconds(50));
+  Watchdog dog(
+      start + milliseconds(50),
+      [&] {
+        interrupted_at = Clock::now();
+        interrupted = true;
+      },
+      start + milliseconds(150),
+      [&] {
+        gave_up_at = Clock::now();
+        gave_up = true;
+      });
+  wait_for(gave_up);
   dog.disarm();
-  CHECK(dog.fired());
+  REQUIRE(interrupted);
+  REQUIRE(gave_up);
+  CHECK(interrupted_at - start >= milliseconds(50));
+  CHECK(gave_up_at - start >= milliseconds(150));
 }
 
-TEST_CASE("a disarmed watchdog never acts, and disarming does not wait for its time",
-          "[watchdog]") {
+TEST_CASE("disarming between the stages stops the second, without waiting for it", "[watchdog]") {
+  std::atomic<bool> interrupted{false};
+  std::atomic<bool> gave_up{false};
+  const auto start = Clock::now();
+  {
+    Watchdog dog(
+        start + milliseconds(20), [&] { interrupted = true; }, start + std::chrono::seconds(30),
+        [&] { gave_up = true; });
+    wait_for(interrupted);
+    dog.disarm();
+  }
+  CHECK(interrupted);
+  CHECK_FALSE(gave_up);
+  CHECK(Clock::now() - start < std::chrono::seconds(5));
+}
+
+TEST_CASE("a disarmed watchdog never acts", "[watchdog]") {
   std::atomic<bool> acted{false};
   const auto start = Clock::now();
   {
-    Watchdog dog(start + std::chrono::seconds(30), [&] { acted = true; });
-    dog.disarm();
-    CHECK_FALSE(dog.fired());
+    Watchdog dog(
+        start + std::chrono::seconds(30), [&] { acted = true; }, start + std::chrono::seconds(31),
+        [&] { acted = true; });
   }
   CHECK_FALSE(acted);
   CHECK(Clock::now() - start < std::chrono::seconds(5));
+}
+
+TEST_CASE("an interruption calls what is registered, and nothing once the scope ends",
+          "[watchdog]") {
+  Interruption interruption;
+  int calls = 0;
+  {
+    auto scope = interruption.on_interrupt([&] { ++calls; });
+    interruption.interrupt();
+  }
+  CHECK(calls == 1);
+  CHECK(interruption.interrupted());
+  interruption.interrupt();  // nothing registered: no call, no crash
+  CHECK(calls == 1);
 }
