@@ -5,14 +5,7 @@
 namespace healthprobe {
 namespace {
 std::optional<int> parse_code(std::string_view text) {
-  if (text.size() != 3) return std::nullopt;
-  int code = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    code = code * 10 + (c - '0');
-  }
-  if (code < 100 || code > 599) return std::nullopt;
-  return code;
+  return text.size() == 3 ? parse_int_in_range(text, 100, 599) : std::nullopt;
 }
 }  // namespace
 

@@ -32,6 +32,17 @@ std::string to_lower(std::string_view text) {
   return out;
 }
 
+std::optional<int> parse_int_in_range(std::string_view text, int min, int max) {
+  if (text.empty() || text.size() > 9) return std::nullopt;  // 9 digits cannot overflow an int
+  int value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  if (value < min || value > max) return std::nullopt;
+  return value;
+}
+
 std::string printable(std::string_view text, size_t max_bytes) {
   std::string out;
   out.reserve(text.size() < max_bytes ? text.size() : max_bytes);

@@ -9,14 +9,7 @@
 namespace healthprobe {
 
 std::optional<int> parse_port(std::string_view text) {
-  if (text.empty() || text.size() > 5) return std::nullopt;
-  int value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + (c - '0');
-  }
-  if (value < 1 || value > 65535) return std::nullopt;
-  return value;
+  return parse_int_in_range(text, 1, 65535);
 }
 
 std::optional<Url> parse_url(std::string_view text, UrlError &error) {
