@@ -76,7 +76,10 @@ Exchange exchange_once(const std::string &address, const Url &url, const httplib
         exchange.body_capped = true;
         return false;  // stop reading: decide on what was read
       });
-  exchange.cut_at_deadline = interruption.interrupted();
+  // Interrupted and unfinished: an exchange that completed (or hit the body cap) a moment before
+  // the watchdog fired is reported as the answer it was.
+  exchange.cut_at_deadline = interruption.interrupted() &&
+                             result.error() != httplib::Error::Success && !exchange.body_capped;
   exchange.latency =
       std::chrono::duration_cast<std::chrono::milliseconds>(Deadline::Clock::now() - started);
   exchange.error = result.error();
