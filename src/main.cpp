@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "healthprobe/options.h"
-#include "healthprobe/run.h"
+#include "healthprobe/parsing/options.h"
+#include "healthprobe/runtime/run.h"
 #include "healthprobe/version.h"
 
 extern char **environ;

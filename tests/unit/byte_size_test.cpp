@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "healthprobe/byte_size.h"
+#include "healthprobe/parsing/byte_size.h"
 
 using healthprobe::parse_byte_size;
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "healthprobe/dist_name.h"
+#include "healthprobe/parsing/dist_name.h"
 
 using healthprobe::dist_name_of_metadata_dir;
 using healthprobe::normalize_dist_name;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "healthprobe/duration.h"
+#include "healthprobe/parsing/duration.h"
 
 using healthprobe::parse_duration;
 using std::chrono::milliseconds;

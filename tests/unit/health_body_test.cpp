@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "healthprobe/health_body.h"
+#include "healthprobe/parsing/health_body.h"
 
 using healthprobe::read_health_body;
 using healthprobe::Status;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "healthprobe/options.h"
+#include "healthprobe/parsing/options.h"
 
 using healthprobe::Command;
 using healthprobe::Environment;

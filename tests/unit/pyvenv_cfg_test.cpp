@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "healthprobe/pyvenv_cfg.h"
+#include "healthprobe/parsing/pyvenv_cfg.h"
 
 using healthprobe::parse_pyvenv_cfg;
 using healthprobe::PyvenvCfgError;

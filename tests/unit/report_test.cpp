@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "healthprobe/report.h"
+#include "healthprobe/reporting/report.h"
 
 using healthprobe::Format;
 using healthprobe::Observation;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "healthprobe/status_ranges.h"
+#include "healthprobe/parsing/status_ranges.h"
 
 using healthprobe::StatusRanges;
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "healthprobe/text.h"
+#include "healthprobe/reporting/text.h"
 
 using healthprobe::printable;
 using healthprobe::split;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "healthprobe/url.h"
+#include "healthprobe/parsing/url.h"
 
 using healthprobe::parse_url;
 using healthprobe::UrlError;

@@ -3,8 +3,8 @@
 #include <atomic>
 #include <thread>
 
-#include "healthprobe/interruption.h"
-#include "healthprobe/watchdog.h"
+#include "healthprobe/runtime/interruption.h"
+#include "healthprobe/runtime/watchdog.h"
 
 using healthprobe::Interruption;
 using healthprobe::Watchdog;

@@ -1,0 +1,42 @@
+#pragma once
+// The one interface every check implements, and what a check reports.
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "healthprobe/runtime/deadline.h"
+#include "healthprobe/runtime/interruption.h"
+
+namespace healthprobe {
+
+enum class Status { Pass, Warn, Fail };
+
+// One measurement, keyed "component:measurement" in the JSON report
+// (draft-inadarei-api-health-check).
+struct Observation {
+  Observation(std::string component_name, std::string measurement_name)
+      : component(std::move(component_name)), measurement(std::move(measurement_name)) {}
+
+  std::string component;    // "webhook", "venv", "filesystem"
+  std::string measurement;  // "http", "python", "/tmp"
+  Status status = Status::Pass;
+  std::string output;                    // one line a person can act on
+  std::optional<double> observed_value;  // with observed_unit, e.g. latency in ms
+  std::string observed_unit;
+  std::optional<std::string> observed_text;  // a non-numeric observed value, e.g. "3.11.2"
+};
+
+class Check {
+ public:
+  virtual ~Check() = default;
+  // The key prefix of its observations, for the deadline message when it cannot finish.
+  virtual std::string name() const = 0;
+  // Must return by the deadline; reports a failure rather than throwing. A check that can block
+  // registers with `interruption` how to unblock it when the deadline passes.
+  virtual std::vector<Observation> run(const Deadline &deadline, Interruption &interruption) = 0;
+};
+
+const char *status_word(Status status);  // "pass", "warn", "fail"
+
+}  // namespace healthprobe

@@ -1,0 +1,28 @@
+#pragma once
+// Turns options into checks, runs them under one deadline, and prints the report.
+#include <memory>
+#include <vector>
+
+#include "healthprobe/checks/check.h"
+#include "healthprobe/parsing/environment.h"
+#include "healthprobe/parsing/options.h"
+#include "healthprobe/reporting/report.h"
+
+namespace healthprobe {
+
+// Exit codes: Docker reserves 2, so a probe only ever says 0, 1 or (bad usage) 64.
+inline constexpr int kExitHealthy = 0;
+inline constexpr int kExitUnhealthy = 1;
+inline constexpr int kExitUsage = 64;
+
+// Local checks first: they take microseconds, so a hung server cannot starve them of the deadline.
+std::vector<std::unique_ptr<Check>> make_checks(const Options &options, const Environment &env);
+
+// Runs each check in order; one the deadline leaves no time for is reported as failed.
+Report run_checks(const std::vector<std::unique_ptr<Check>> &checks, const Deadline &deadline,
+                  Interruption &interruption);
+
+// The whole probe: runs, prints (unless quiet) and returns the exit code.
+int run_probe(const Options &options, const Environment &env);
+
+}  // namespace healthprobe

@@ -1,0 +1,189 @@
+#include "healthprobe/http/http_check.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include "healthprobe/parsing/byte_size.h"
+#include "healthprobe/parsing/duration.h"
+#include "healthprobe/parsing/health_body.h"
+#include "healthprobe/reporting/text.h"
+#include "healthprobe/version.h"
+
+namespace healthprobe {
+namespace {
+
+// See exchange_once: how much longer than the deadline httplib may wait on a read or write.
+constexpr std::chrono::milliseconds kStallMargin{1000};
+// An exchange that ends without a status line this close to the deadline ran into it (a connect
+// timeout set to the time left ends within a few ms of the deadline, not after it).
+constexpr std::chrono::milliseconds kDeadlineSlack{20};
+
+// What one connection attempt to one address produced.
+struct Exchange {
+  httplib::Error error = httplib::Error::Unknown;
+  int status = 0;  // 0 until the status line and headers were read
+  std::string body;
+  bool body_capped = false;
+  bool cut_at_deadline = false;
+  std::chrono::milliseconds latency{0};
+};
+
+std::string address_for_message(const std::string &address, int port) {
+  const bool ipv6 = address.find(':') != std::string::npos;
+  return (ipv6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
+}
+
+std::string join(const std::vector<std::string> &items, const char *separator) {
+  std::string out;
+  for (const auto &item : items) {
+    if (!out.empty()) out += separator;
+    out += item;
+  }
+  return out;
+}
+
+Exchange exchange_once(const std::string &address, const Url &url, const httplib::Headers &headers,
+                       const Deadline &deadline, Interruption &interruption) {
+  Exchange exchange;
+  httplib::Client client(address, url.port);
+  // The connect timeout is the time left (shutting a socket does not end a connect in progress).
+  // Reads and writes get more than that, so that the run's watchdog, not httplib's own read
+  // timeout firing a moment earlier, ends a stalled exchange and the report can say why.
+  const auto left = deadline.remaining();
+  client.set_connection_timeout(left);
+  client.set_read_timeout(left + kStallMargin);
+  client.set_write_timeout(left + kStallMargin);
+  client.set_keep_alive(false);
+  client.set_follow_location(false);  // a redirect is an answer to report, not to chase
+
+  const auto started = Deadline::Clock::now();
+  // At the deadline the watchdog shuts the socket: a blocked read returns at once.
+  const auto scope = interruption.on_interrupt([&client] { client.stop(); });
+  if (interruption.interrupted()) {
+    exchange.cut_at_deadline = true;  // the deadline passed before the request could start
+    return exchange;
+  }
+  auto result = client.Get(
+      url.target, headers,
+      [&exchange](const httplib::Response &response) {
+        exchange.status = response.status;
+        return true;
+      },
+      [&exchange](const char *data, size_t length) {
+        const size_t room = HttpCheck::kBodyLimit - exchange.body.size();
+        exchange.body.append(data, length < room ? length : room);
+        if (exchange.body.size() < HttpCheck::kBodyLimit) return true;
+        exchange.body_capped = true;
+        return false;  // stop reading: decide on what was read
+      });
+  // Interrupted and unfinished: an exchange that completed (or hit the body cap) a moment before
+  // the watchdog fired is reported as the answer it was.
+  exchange.cut_at_deadline = interruption.interrupted() &&
+                             result.error() != httplib::Error::Success && !exchange.body_capped;
+  exchange.latency =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Deadline::Clock::now() - started);
+  exchange.error = result.error();
+  spdlog::debug("GET {} via {}: {} (status {}, {} body bytes, {} ms)", url.redacted(),
+                address_for_message(address, url.port), httplib::to_string(exchange.error),
+                exchange.status, exchange.body.size(), exchange.latency.count());
+  return exchange;
+}
+
+std::string describe_body(const HealthBody &body) {
+  std::string out;
+  if (body.status) out += "; status \"" + printable(*body.status, 40) + "\"";
+  if (body.version) out += ", version " + printable(*body.version, 40);
+  if (body.mode) out += ", mode " + printable(*body.mode, 40);
+  if (body.warning) out += ", warning: " + printable(*body.warning, 160);
+  return out;
+}
+
+Observation judge(const Exchange &exchange, const StatusRanges &expect) {
+  Observation observation{"webhook", "http"};
+  observation.observed_value = static_cast<double>(exchange.latency.count());
+  observation.observed_unit = "ms";
+  const bool complete = exchange.error == httplib::Error::Success;
+  const HealthBody body = complete ? read_health_body(exchange.body) : HealthBody{};
+  std::string detail = describe_body(body);
+  if (exchange.body_capped) {
+    detail += "; body longer than " + format_byte_size(HttpCheck::kBodyLimit) +
+              ", judged on the status code";
+  } else if (!complete) {
+    detail +=
+        "; body cut off (" + httplib::to_string(exchange.error) + "), judged on the status code";
+  } else if (!body.is_json_object && !exchange.body.empty()) {
+    detail += "; body is not a JSON object, judged on the status code";
+  }
+  const std::string code = "HTTP " + std::to_string(exchange.status);
+  const std::string timing = " in " + std::to_string(exchange.latency.count()) + " ms";
+
+  if (!expect.contains(exchange.status)) {
+    observation.status = Status::Fail;
+    const bool redirect = exchange.status >= 300 && exchange.status < 400;
+    observation.output = code + timing + (redirect ? ", a redirect (not followed)" : "") +
+                         ", expected " + expect.text() + detail;
+    return observation;
+  }
+  observation.status = body.verdict.value_or(Status::Pass);
+  observation.output = code + timing + detail;
+  if (observation.status == Status::Fail)
+    observation.output += " (the service reports itself failing)";
+  return observation;
+}
+
+Observation failed(std::string output) {
+  Observation observation{"webhook", "http"};
+  observation.status = Status::Fail;
+  observation.output = std::move(output);
+  return observation;
+}
+
+}  // namespace
+
+std::vector<Observation> HttpCheck::run(const Deadline &deadline, Interruption &interruption) {
+  httplib::Headers headers = {
+      {"Host", url_.authority()},
+      {"User-Agent", std::string("healthprobe/") + kVersion},
+      {"Accept", "application/health+json, application/json;q=0.9, */*;q=0.1"},
+  };
+  // A header the user sets replaces the default of that name (httplib::Headers compares names
+  // case-insensitively); repeated user headers are all sent.
+  for (const auto &header : headers_) headers.erase(header.first);
+  for (const auto &[name, value] : headers_) headers.emplace(name, value);
+
+  std::vector<std::string> unreachable;
+  for (const auto &address : url_.connect_addresses()) {
+    if (deadline.expired()) break;
+    const Exchange exchange = exchange_once(address, url_, headers, deadline, interruption);
+    const std::string where = address_for_message(address, url_.port);
+    if (exchange.cut_at_deadline ||
+        (exchange.status == 0 && deadline.remaining() <= kDeadlineSlack)) {
+      const std::string progress =
+          exchange.status == 0
+              ? "no status line yet"
+              : "HTTP " + std::to_string(exchange.status) + " but the body was still arriving";
+      return {failed("no complete answer from " + where + " within the " +
+                     format_duration(deadline.budget()) + " deadline (" + progress + "; " +
+                     url_.redacted() + ")")};
+    }
+    if (exchange.status != 0) return {judge(exchange, expect_)};
+    if (exchange.error == httplib::Error::Connection) {
+      unreachable.push_back(where);  // try the next address family, if any
+      continue;
+    }
+    if (exchange.error == httplib::Error::Write) {
+      return {failed("could not send the request to " + where + " (connection reset)")};
+    }
+    return {failed(
+        "no valid HTTP response from " + where +
+        " (the connection closed, or the status line or headers were malformed or over 8 KiB)")};
+  }
+  if (unreachable.empty()) {
+    return {
+        failed("deadline of " + format_duration(deadline.budget()) + " passed before connecting")};
+  }
+  return {failed("nothing accepts connections on " + join(unreachable, " or ") +
+                 " (is the server up and listening there?)")};
+}
+
+}  // namespace healthprobe

@@ -1,0 +1,307 @@
+#include "healthprobe/parsing/options.h"
+
+#include <functional>
+#include <map>
+
+#include "healthprobe/parsing/byte_size.h"
+#include "healthprobe/parsing/duration.h"
+#include "healthprobe/reporting/text.h"
+
+namespace healthprobe {
+namespace {
+
+constexpr int kDefaultPort = 8080;
+
+// What the user wrote for one setting, and where: a flag or an environment variable.
+struct Setting {
+  std::string value;
+  std::string source;  // "--timeout" or "HEALTHPROBE_TIMEOUT", for error messages
+};
+
+class UsageError {
+ public:
+  explicit UsageError(std::string message) : message_(std::move(message)) {}
+  const std::string &message() const { return message_; }
+
+ private:
+  std::string message_;
+};
+
+std::string bad_value(const Setting &setting, const std::string &why) {
+  return setting.source + "='" + printable(setting.value, 80) + "' " + why;
+}
+
+// The flags that take a value, with their variables (empty: flag only).
+const std::map<std::string, std::string> &valued_flags() {
+  static const std::map<std::string, std::string> flags = {
+      {"--url", "HEALTHPROBE_URL"},
+      {"--timeout", "HEALTHPROBE_TIMEOUT"},
+      {"--expect-status", "HEALTHPROBE_EXPECT_STATUS"},
+      {"--header", ""},
+      {"--venv", "HEALTHPROBE_VENV"},
+      {"--require", "HEALTHPROBE_REQUIRE"},
+      {"--writable", "HEALTHPROBE_WRITABLE"},
+      {"--min-free", "HEALTHPROBE_MIN_FREE"},
+      {"--format", "HEALTHPROBE_FORMAT"},
+  };
+  return flags;
+}
+
+// Collects the raw settings: every flag occurrence, else the variable's value.
+class RawSettings {
+ public:
+  void add_flag(const std::string &flag, std::string value) {
+    flags_[flag].push_back({std::move(value), flag});
+  }
+
+  // All flag values, or the variable's (split on sep when given), or nothing.
+  std::vector<Setting> values(const std::string &flag, const Environment &env,
+                              char sep = '\0') const {
+    const auto found = flags_.find(flag);
+    if (found != flags_.end()) return found->second;
+    const std::string &variable = valued_flags().at(flag);
+    std::vector<Setting> out;
+    if (variable.empty()) return out;
+    if (auto value = env.get(variable)) {
+      if (sep == '\0') {
+        out.push_back({*value, variable});
+      } else {
+        for (auto item : split(*value, sep)) out.push_back({std::string(item), variable});
+      }
+    }
+    return out;
+  }
+
+  bool has_flag(const std::string &flag) const { return flags_.count(flag) != 0; }
+
+  // The last flag wins over earlier ones, as with most CLIs; a flag beats the variable.
+  std::optional<Setting> last(const std::string &flag, const Environment &env) const {
+    auto all = values(flag, env);
+    if (all.empty()) return std::nullopt;
+    return all.back();
+  }
+
+ private:
+  std::map<std::string, std::vector<Setting>> flags_;
+};
+
+Url default_url(const Environment &env) {
+  int port = kDefaultPort;
+  if (auto text = env.get("PORT")) {
+    auto parsed = parse_port(*text);
+    if (!parsed) {
+      throw UsageError(bad_value({*text, "PORT"},
+                                 "is not a port number (1-65535); set HEALTHPROBE_URL "
+                                 "or --url instead"));
+    }
+    port = *parsed;
+  }
+  Url url;
+  url.host = "127.0.0.1";
+  url.port = port;
+  url.target = "/health";
+  return url;
+}
+
+std::pair<std::string, std::string> parse_header(const Setting &setting, size_t index) {
+  // The value may be a secret (Authorization): errors name the header's position, never its text.
+  const std::string where = setting.source + " #" + std::to_string(index + 1);
+  const auto colon = setting.value.find(':');
+  if (colon == std::string::npos || colon == 0) {
+    throw UsageError(where + " is not of the form 'Name: value'");
+  }
+  std::string name(trim(std::string_view(setting.value).substr(0, colon)));
+  std::string value(trim(std::string_view(setting.value).substr(colon + 1)));
+  static constexpr std::string_view kTokenPunctuation = "!#$%&'*+-.^_`|~";
+  for (char c : name) {
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!alnum && kTokenPunctuation.find(c) == std::string_view::npos) {
+      throw UsageError(where + " has a header name with characters HTTP does not allow");
+    }
+  }
+  for (char c : value) {
+    if (c == '\r' || c == '\n' || c == '\0') {
+      throw UsageError(where + " has a line break in its value");
+    }
+  }
+  return {name, value};
+}
+
+Options build_options(const RawSettings &raw, const Environment &env, bool no_http, bool quiet,
+                      bool verbose) {
+  Options options;
+  options.quiet = quiet;
+  options.verbose = verbose;
+  if (quiet && verbose) throw UsageError("--quiet and --verbose contradict each other: pick one");
+
+  if (auto timeout = raw.last("--timeout", env)) {
+    auto parsed = parse_duration(timeout->value);
+    if (!parsed)
+      throw UsageError(
+          bad_value(*timeout, "is not a duration from 1ms to 1h (e.g. 250ms, 2s, 1m)"));
+    options.timeout = *parsed;
+  }
+
+  if (!no_http) {
+    if (auto url = raw.last("--url", env)) {
+      UrlError error;
+      auto parsed = parse_url(url->value, error);
+      // The URL itself is not echoed: it may carry credentials or a token in its query.
+      if (!parsed) throw UsageError(url->source + " is not a usable URL: " + error.message);
+      options.url = *parsed;
+    } else {
+      options.url = default_url(env);
+    }
+  }
+
+  if (auto expect = raw.last("--expect-status", env)) {
+    auto parsed = StatusRanges::parse(expect->value);
+    if (!parsed) {
+      throw UsageError(bad_value(*expect,
+                                 "is not a list of status codes or ranges from 100 to 599 "
+                                 "(e.g. 200-299 or 200,204,300-399)"));
+    }
+    options.expect_status = *parsed;
+  }
+
+  const auto headers = raw.values("--header", env);
+  for (size_t i = 0; i < headers.size(); ++i)
+    options.headers.push_back(parse_header(headers[i], i));
+
+  if (auto venv = raw.last("--venv", env)) {
+    if (venv->value != "none") options.venv = venv->value;
+  } else if (auto active = env.get("VIRTUAL_ENV")) {
+    options.venv = *active;
+  }
+
+  for (const auto &item : raw.values("--require", env)) {
+    for (auto name : split(item.value, ',')) {
+      name = trim(name);
+      if (name.empty()) throw UsageError(bad_value(item, "has an empty distribution name"));
+      options.require.emplace_back(name);
+    }
+  }
+  if (!options.require.empty() && !options.venv) {
+    // An image sets HEALTHPROBE_REQUIRE for its venv; `--venv none` by hand turns both off. Only an
+    // explicit --require with nowhere to look is a mistake.
+    if (raw.has_flag("--require")) {
+      throw UsageError("--require needs a venv to look in: set --venv or HEALTHPROBE_VENV");
+    }
+    options.require.clear();
+  }
+
+  const auto writable = raw.values("--writable", env, ':');
+  if (!writable.empty()) {
+    options.writable.clear();
+    for (const auto &dir : writable) {
+      if (dir.value == "none") continue;  // "--writable none": no writable directory to test
+      if (dir.value.empty() || dir.value.front() != '/') {
+        throw UsageError(bad_value(dir, "must be an absolute directory path"));
+      }
+      options.writable.push_back(dir.value);
+    }
+  }
+
+  if (auto min_free = raw.last("--min-free", env)) {
+    auto parsed = parse_byte_size(min_free->value);
+    if (!parsed)
+      throw UsageError(bad_value(*min_free, "is not a size (bytes, or with KiB, MiB or GiB)"));
+    options.min_free = *parsed;
+  }
+
+  if (auto format = raw.last("--format", env)) {
+    if (format->value == "text") {
+      options.format = Format::Text;
+    } else if (format->value == "json") {
+      options.format = Format::Json;
+    } else {
+      throw UsageError(bad_value(*format, "must be text or json"));
+    }
+  }
+  return options;
+}
+
+}  // namespace
+
+ParsedCommand parse_command_line(const std::vector<std::string> &args, const Environment &env) {
+  ParsedCommand parsed;
+  RawSettings raw;
+  bool no_http = false;
+  bool quiet = false;
+  bool verbose = false;
+  try {
+    for (size_t i = 0; i < args.size(); ++i) {
+      const std::string &arg = args[i];
+      if (arg == "--help" || arg == "-h") {
+        parsed.command = Command::Help;
+        return parsed;
+      }
+      if (arg == "--version") {
+        parsed.command = Command::Version;
+        return parsed;
+      }
+      if (i == 0 && arg == "check") continue;
+      if (arg == "--no-http") {
+        no_http = true;
+      } else if (arg == "-q" || arg == "--quiet") {
+        quiet = true;
+      } else if (arg == "-v" || arg == "--verbose") {
+        verbose = true;
+      } else if (arg.rfind("--", 0) == 0) {
+        const auto equals = arg.find('=');
+        const std::string flag = arg.substr(0, equals);
+        if (valued_flags().count(flag) == 0) {
+          throw UsageError("unknown option '" + printable(flag, 40) + "' (see healthprobe --help)");
+        }
+        if (equals != std::string::npos) {
+          raw.add_flag(flag, arg.substr(equals + 1));
+        } else if (i + 1 < args.size()) {
+          raw.add_flag(flag, args[++i]);
+        } else {
+          throw UsageError(flag + " needs a value");
+        }
+      } else {
+        throw UsageError("unexpected argument '" + printable(arg, 40) +
+                         "' (see healthprobe --help)");
+      }
+    }
+    parsed.options = build_options(raw, env, no_http, quiet, verbose);
+  } catch (const UsageError &error) {
+    parsed.command = Command::UsageError;
+    parsed.error = error.message();
+  }
+  return parsed;
+}
+
+const char *usage_text() {
+  return R"(healthprobe - a container health check: HTTP endpoint, Python venv, writable dirs.
+
+usage: healthprobe [check] [OPTIONS]
+       healthprobe --help | --version
+
+Runs every enabled check once within one deadline, prints a report, and exits.
+
+  flag                  variable                   default
+  --url URL             HEALTHPROBE_URL            http://127.0.0.1:$PORT/health (PORT: 8080)
+  --timeout DUR         HEALTHPROBE_TIMEOUT        2s (deadline for the whole run)
+  --expect-status LIST  HEALTHPROBE_EXPECT_STATUS  200-299 (e.g. 200,204,300-399)
+  --header 'N: v'                                  extra request header, repeatable
+  --venv PATH|none      HEALTHPROBE_VENV           $VIRTUAL_ENV, else no venv check
+  --require N[,N]       HEALTHPROBE_REQUIRE        distributions the venv must hold
+  --writable DIR|none   HEALTHPROBE_WRITABLE (:)   /tmp, repeatable
+  --min-free SIZE       HEALTHPROBE_MIN_FREE       0 (bytes, KiB, MiB, GiB)
+  --no-http                                        skip the HTTP check
+  --format text|json    HEALTHPROBE_FORMAT         text
+  -q, --quiet                                      print nothing
+  -v, --verbose                                    debug log on stderr
+
+DUR: 250ms, 2s, 1m or bare seconds. A flag beats its variable.
+
+exit codes:
+  0   healthy (every check passed or warned)
+  1   unhealthy (a check failed, or the deadline passed)
+  64  bad usage or configuration (the message names the flag or variable)
+)";
+}
+
+}  // namespace healthprobe

@@ -1,0 +1,58 @@
+#include "healthprobe/reporting/log.h"
+
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <memory>
+#include <mutex>
+
+namespace healthprobe {
+namespace {
+
+size_t g_logged = 0;
+
+// Writes formatted lines to stderr while the byte budget lasts, then one truncation mark.
+class CappedStderrSink : public spdlog::sinks::base_sink<std::mutex> {
+ protected:
+  void sink_it_(const spdlog::details::log_msg &message) override {
+    spdlog::memory_buf_t line;
+    formatter_->format(message, line);
+    static constexpr char kMark[] = "healthprobe: debug log truncated\n";
+    if (g_logged + line.size() + sizeof(kMark) > kLogLimit) {
+      if (!truncated_) write_all(kMark, sizeof(kMark) - 1);
+      truncated_ = true;
+      return;
+    }
+    write_all(line.data(), line.size());
+  }
+  void flush_() override {}
+
+ private:
+  void write_all(const char *data, size_t size) {
+    while (size > 0) {
+      const ssize_t written = ::write(STDERR_FILENO, data, size);
+      if (written <= 0) return;  // stderr closed or full: the log is best effort
+      data += written;
+      size -= static_cast<size_t>(written);
+      g_logged += static_cast<size_t>(written);
+    }
+  }
+  bool truncated_ = false;
+};
+
+}  // namespace
+
+void configure_logging(bool verbose) {
+  auto logger =
+      std::make_shared<spdlog::logger>("healthprobe", std::make_shared<CappedStderrSink>());
+  logger->set_pattern("healthprobe: %l: %v");
+  logger->set_level(verbose ? spdlog::level::debug : spdlog::level::off);
+  spdlog::set_default_logger(std::move(logger));
+}
+
+size_t logged_bytes() {
+  return g_logged;
+}
+
+}  // namespace healthprobe

@@ -1,0 +1,40 @@
+#include "healthprobe/reporting/report.h"
+#include "healthprobe/reporting/text.h"
+
+namespace healthprobe {
+namespace {
+
+// The verdict line's reason: the first failure, else the first warning, else a count.
+std::string main_reason(const Report &report, size_t output_limit) {
+  const Status status = report.status();
+  if (status != Status::Pass) {
+    for (const auto &observation : report.observations) {
+      if (observation.status == status) {
+        return observation_key(observation) + " " + printable(observation.output, output_limit);
+      }
+    }
+  }
+  return std::to_string(report.observations.size()) + " checks passed in " +
+         std::to_string(report.elapsed.count()) + " ms";
+}
+
+}  // namespace
+
+std::string render_text(const Report &report, size_t output_limit) {
+  std::string out =
+      std::string(verdict_word(report.status())) + ": " + main_reason(report, output_limit) + "\n";
+  size_t key_width = 0;
+  for (const auto &observation : report.observations) {
+    key_width = std::max(key_width, observation_key(observation).size());
+  }
+  key_width = std::min<size_t>(key_width, 28);
+  for (const auto &observation : report.observations) {
+    std::string key = printable(observation_key(observation), 60);
+    if (key.size() < key_width) key.append(key_width - key.size(), ' ');
+    out += std::string(status_word(observation.status)) + "  " + key + "  " +
+           printable(observation.output, output_limit) + "\n";
+  }
+  return out;
+}
+
+}  // namespace healthprobe
