@@ -4,6 +4,7 @@
 # and probe again to show the failure report. Exits non-zero if any step does not behave.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/refuse-foreign-checkout.sh demo.sh
 
 bash scripts/setup-deps.sh --build-only
 bash scripts/ensure-packages.sh python3-venv
@@ -28,8 +29,10 @@ port="$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$work/server.log" | head -1)"
 export PORT="$port" HEALTHPROBE_VENV="$work/venv" HEALTHPROBE_REQUIRE=pip
 echo
 echo "\$ PORT=$port HEALTHPROBE_VENV=$work/venv HEALTHPROBE_REQUIRE=pip healthprobe"
-"$probe"
-echo "exit code: 0"
+status=0
+"$probe" || status=$?
+echo "exit code: $status"
+[ "$status" -eq 0 ] || { echo "demo: expected exit code 0 with the server up" >&2; exit 1; }
 echo
 echo "\$ healthprobe --format json"
 "$probe" --format json

@@ -3,6 +3,10 @@
 #
 #   scripts/setup-deps.sh               build + test tools (what CI and developers need)
 #   scripts/setup-deps.sh --build-only  just what the release build needs (the image's builder stage)
+#   ... --arch arm64                    also Debian's cross toolchain for linux/arm64 (the release-arm64
+#                                       preset), and with the test tools qemu-user-static to run it
+# --arch amd64 (the host's own) adds nothing. Installing needs root: run it as root, or as a user
+# with sudo (then only apt-get runs under sudo, and .deps/ stays the user's).
 #
 # cpp-httplib is the one dependency that needs more than `apt-get install`: Debian's
 # libcpp-httplib-dev ships the split header plus a shared library, and a fully static
@@ -22,16 +26,33 @@ packages=(
   build-essential cmake file dpkg-dev xz-utils ca-certificates
   libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev libfmt-dev catch2 python3
 )
-case "${1:-}" in
-  --build-only) ;;
-  "")
-    # The tests use real venvs, mounts (unshare, setpriv: util-linux), bubblewrap as a stand-in
-    # for `docker run --read-only`, node for the Dockerfile policy test, and the linters.
-    packages+=(python3-venv util-linux bubblewrap clang-format clang-tidy)
-    command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
-    ;;
-  *) echo "usage: $0 [--build-only]" >&2; exit 64 ;;
-esac
+usage() { echo "usage: $0 [--build-only] [--arch amd64|arm64]" >&2; exit 64; }
+build_only=false
+arch=amd64
+while [ "$#" -gt 0 ]; do
+  case "$1" in
+    --build-only) build_only=true ;;
+    --arch) [ "$#" -ge 2 ] || usage; arch="$2"; shift ;;
+    --arch=*) arch="${1#--arch=}" ;;
+    *) usage ;;
+  esac
+  shift
+done
+case "$arch" in amd64 | arm64) ;; *) usage ;; esac
+
+if ! "$build_only"; then
+  # The tests use real venvs, mounts (unshare, setpriv: util-linux), bubblewrap as a stand-in
+  # for `docker run --read-only`, node for the Dockerfile policy test, and the linters.
+  packages+=(python3-venv util-linux bubblewrap clang-format clang-tidy)
+  command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+fi
+if [ "$arch" = arm64 ]; then
+  # Debian's cross compiler brings the target's glibc and libstdc++ with their static archives,
+  # and its binutils the aarch64 gold the release link uses (identical code folding).
+  packages+=(g++-aarch64-linux-gnu binutils-aarch64-linux-gnu)
+  # The tests run the arm64 probe through user-mode QEMU, explicitly (no binfmt registration).
+  "$build_only" || packages+=(qemu-user-static)
+fi
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone on a Debian bookworm machine:
 #   1. dependencies (scripts/setup-deps.sh)          4. release: static probe, suite re-run against it, size budget
-#   2. format and lint (scripts/lint.sh)             5. ASan + UBSan build, suite re-run under the sanitizers
-#   3. dev build: unit, integration, Dockerfile policy  6. container proof (tests/container), unless skipped
-# Set HEALTHPROBE_CONTAINER_TESTS=skip to leave out step 6 (it needs a container engine and ~10 minutes).
+#   2. format and lint (scripts/lint.sh)             5. arm64: cross-built static probe, suite re-run under qemu, size budget
+#   3. dev build: unit, integration, Dockerfile policy  6. ASan + UBSan build, suite re-run under the sanitizers
+#                                                    7. container proof (tests/container), unless skipped
+# Set HEALTHPROBE_CONTAINER_TESTS=skip to leave out step 7 (it needs a container engine, root and ~10 minutes).
+# Run it as yourself, not with sudo: it calls sudo for apt-get only.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/refuse-foreign-checkout.sh test.sh
 
 step() { printf '\n== %s\n' "$*"; }
 
 step "dependencies"
-bash scripts/setup-deps.sh
+bash scripts/setup-deps.sh --arch arm64
 
 step "format and lint"
 bash scripts/lint.sh
@@ -24,6 +27,11 @@ step "release build (static) and tests against the release binary"
 cmake --preset release >/dev/null
 cmake --build --preset release-tests
 ctest --preset release
+
+step "arm64: cross-built static probe, the release runner's integration suite against it under qemu"
+cmake --preset release-arm64 >/dev/null
+cmake --build --preset release-arm64
+ctest --preset release-arm64
 
 step "sanitizer build (ASan + UBSan) and tests"
 cmake --preset asan >/dev/null

@@ -24,7 +24,7 @@ int main(int argc, char **argv) {
         std::fputs(usage_text(), stdout);
         return kExitHealthy;
       case Command::Version:
-        std::printf("healthprobe %s\n", kVersion);
+        std::printf("healthprobe %s (%s)\n", kVersion, kTargetPlatform);
         return kExitHealthy;
       case Command::UsageError:
         std::fprintf(stderr, "healthprobe: %s\n", parsed.error.c_str());

@@ -21,7 +21,9 @@ ProcessResult probe_with_read_only(const std::string &dir, const std::vector<std
   std::vector<std::string> argv{
       "unshare", "--mount", "--map-root-user",
       "sh",      "-c",      "mount -t tmpfs -o ro tmpfs \"$1\" && shift && exec \"$@\"",
-      "sh",      dir,       probe_binary()};
+      "sh",      dir};
+  const auto command = probe_command();
+  argv.insert(argv.end(), command.begin(), command.end());
   argv.insert(argv.end(), args.begin(), args.end());
   return run_process(argv, minimal_env());
 }
@@ -30,7 +32,8 @@ ProcessResult probe_with_read_only(const std::string &dir, const std::vector<std
 ProcessResult probe_unprivileged(const std::vector<std::string> &args) {
   std::vector<std::string> argv;
   if (running_as_root()) argv = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
-  argv.push_back(probe_binary());
+  const auto command = probe_command();
+  argv.insert(argv.end(), command.begin(), command.end());
   argv.insert(argv.end(), args.begin(), args.end());
   return run_process(argv, minimal_env());
 }
@@ -104,9 +107,10 @@ TEST_CASE("under a read-only root with a tmpfs /tmp, like docker run --read-only
     // and the fake uv, into a tmpfs on /mnt (mount points must exist under the read-only root).
     argv.insert(argv.end(), {"--tmpfs", "/mnt", "--ro-bind", probe_binary(), "/mnt/healthprobe"});
     if (with_uv) argv.insert(argv.end(), {"--ro-bind", fake_uv_dir, "/mnt/uvbin"});
-    argv.insert(argv.end(),
-                {"--setenv", "HOME", "/home/appuser", "--setenv", "PATH",
-                 with_uv ? "/mnt/uvbin:/usr/bin:/bin" : "/usr/bin:/bin", "/mnt/healthprobe"});
+    argv.insert(argv.end(), {"--setenv", "HOME", "/home/appuser", "--setenv", "PATH",
+                             with_uv ? "/mnt/uvbin:/usr/bin:/bin" : "/usr/bin:/bin"});
+    const auto command = probe_command("/mnt/healthprobe");
+    argv.insert(argv.end(), command.begin(), command.end());
     argv.insert(argv.end(), args.begin(), args.end());
     return run_process(argv, minimal_env());
   };

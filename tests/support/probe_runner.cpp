@@ -1,6 +1,7 @@
 #include "probe_runner.h"
 
 #include <cstdlib>
+#include <sstream>
 
 namespace test_support {
 
@@ -8,6 +9,21 @@ std::string probe_binary() {
   const char *override_path = std::getenv("HEALTHPROBE_TEST_BIN");
   return override_path != nullptr && *override_path != '\0' ? override_path
                                                             : HEALTHPROBE_TEST_DEFAULT_BIN;
+}
+
+std::vector<std::string> probe_command(const std::string &binary) {
+  std::vector<std::string> argv;
+  const char *emulator = std::getenv("HEALTHPROBE_TEST_EMULATOR");
+  std::istringstream words(emulator != nullptr ? emulator : "");
+  for (std::string word; words >> word;) argv.push_back(word);
+  argv.push_back(binary);
+  return argv;
+}
+
+std::string expected_version_line() {
+  const char *override_line = std::getenv("HEALTHPROBE_TEST_EXPECTED_VERSION");
+  return override_line != nullptr && *override_line != '\0' ? override_line
+                                                            : HEALTHPROBE_TEST_DEFAULT_VERSION;
 }
 
 std::string python3() {
@@ -19,7 +35,7 @@ std::string standin_webhook_dir() {
 }
 
 ProcessResult probe(const std::vector<std::string> &args, const EnvMap &env) {
-  std::vector<std::string> argv{probe_binary()};
+  std::vector<std::string> argv = probe_command();
   argv.insert(argv.end(), args.begin(), args.end());
   return run_process(argv, env);
 }

@@ -1,6 +1,8 @@
 #pragma once
 // Runs the probe binary under test as a real process. HEALTHPROBE_TEST_BIN overrides the binary,
-// so the same suite runs against the static release build.
+// so the same suite runs against the static release build. HEALTHPROBE_TEST_EMULATOR (a command,
+// words split on spaces, e.g. `/usr/bin/qemu-aarch64-static`) runs a probe built for another
+// architecture explicitly through that emulator: CI containers often have no binfmt handler.
 #include <string>
 #include <vector>
 
@@ -9,6 +11,12 @@
 namespace test_support {
 
 std::string probe_binary();
+// The argv that starts `binary` (by default the probe under test): the emulator's words, then it.
+std::vector<std::string> probe_command(const std::string &binary = probe_binary());
+// What `--version` must print for the probe under test: "healthprobe VERSION (linux/ARCH)", from
+// CMake's project(VERSION) and the architecture CMake targets (HEALTHPROBE_TEST_EXPECTED_VERSION
+// overrides it for a probe cross-built for another architecture).
+std::string expected_version_line();
 std::string python3();              // the interpreter that makes the test venvs
 std::string standin_webhook_dir();  // docker/example-webhook
 
