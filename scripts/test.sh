@@ -2,8 +2,9 @@
 # The whole test suite, from a fresh clone on a Debian bookworm machine:
 #   1. dependencies (scripts/setup-deps.sh)          4. release: static probe, suite re-run against it, size budget
 #   2. format and lint (scripts/lint.sh)             5. ASan + UBSan build, suite re-run under the sanitizers
-#   3. dev build: unit, integration, Dockerfile policy  6. container proof (tests/container), unless skipped
-# Set HEALTHPROBE_CONTAINER_TESTS=skip to leave out step 6 (it needs a container engine and ~10 minutes).
+#   3. dev build: unit, integration, Dockerfile policy  6. fuzzing: every harness ~20 s (scripts/fuzz.sh)
+#                                                     7. container proof (tests/container), unless skipped
+# Set HEALTHPROBE_CONTAINER_TESTS=skip to leave out step 7 (it needs a container engine and ~10 minutes).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -29,6 +30,9 @@ step "sanitizer build (ASan + UBSan) and tests"
 cmake --preset asan >/dev/null
 cmake --build --preset asan
 ctest --preset asan
+
+step "fuzzing (libFuzzer, ASan + UBSan): every harness for ${HEALTHPROBE_FUZZ_SECONDS:-20} s"
+bash scripts/fuzz.sh
 
 if [ "${HEALTHPROBE_CONTAINER_TESTS:-}" = "skip" ]; then
   step "container proof: SKIPPED (HEALTHPROBE_CONTAINER_TESTS=skip)"
