@@ -3,6 +3,7 @@
 //   fuzz_<name> DIR_OR_FILE...                  each input must pass the harness's properties
 //   fuzz_<name> --known-crashes DIR_OR_FILE...  each input must still fail (a known, unfixed bug);
 //                                               one that passes is fixed: move it into the corpus
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -48,6 +49,8 @@ bool crashes(const std::string &input) {
   std::fflush(nullptr);
   const pid_t child = fork();
   if (child == 0) {
+    const rlimit no_core{0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);  // an expected crash must not leave a core file behind
     run_one(input);
     _exit(0);
   }
