@@ -3,8 +3,9 @@
 #   1. dependencies (scripts/setup-deps.sh)          4. release: static probe, suite re-run against it, size budget
 #   2. format and lint (scripts/lint.sh)             5. arm64: cross-built static probe, suite re-run under qemu, size budget
 #   3. dev build: unit, integration, Dockerfile policy  6. ASan + UBSan build, suite re-run under the sanitizers
-#                                                    7. container proof (tests/container), unless skipped
-# Set HEALTHPROBE_CONTAINER_TESTS=skip to leave out step 7 (it needs a container engine, root and ~10 minutes).
+#                                                    7. fuzzing: every harness ~20 s (scripts/fuzz.sh)
+#                                                    8. container proof (tests/container), unless skipped
+# Set HEALTHPROBE_CONTAINER_TESTS=skip to leave out step 8 (it needs a container engine, root and ~10 minutes).
 # Run it as yourself, not with sudo: it calls sudo for apt-get only.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -37,6 +38,9 @@ step "sanitizer build (ASan + UBSan) and tests"
 cmake --preset asan >/dev/null
 cmake --build --preset asan
 ctest --preset asan
+
+step "fuzzing (libFuzzer, ASan + UBSan): every harness for ${HEALTHPROBE_FUZZ_SECONDS:-20} s"
+bash scripts/fuzz.sh
 
 if [ "${HEALTHPROBE_CONTAINER_TESTS:-}" = "skip" ]; then
   step "container proof: SKIPPED (HEALTHPROBE_CONTAINER_TESTS=skip)"

@@ -1,6 +1,7 @@
 #include "healthprobe/parsing/duration.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <string>
 
 namespace healthprobe {
@@ -24,7 +25,9 @@ std::optional<double> leading_number(std::string_view &text) {
     ++used;
   }
   if (!digits) return std::nullopt;
-  const double value = std::stod(std::string(text.substr(0, used)));
+  // strtod, not stod: a few hundred digits (HUGE_VAL) or a denormal must be refused by the range
+  // check below, not thrown out of parsing (stod throws out_of_range for both).
+  const double value = std::strtod(std::string(text.substr(0, used)).c_str(), nullptr);
   text.remove_prefix(used);
   return value;
 }

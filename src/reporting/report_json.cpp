@@ -13,8 +13,11 @@ std::string render_json(const Report &report, size_t output_limit) {
     entry["status"] = status_word(observation.status);
     if (observation.observed_value) {
       const double value = *observation.observed_value;
-      // Whole numbers (bytes, milliseconds) print as integers, not 85391802368.0.
-      if (value == static_cast<double>(static_cast<long long>(value))) {
+      // Whole numbers (bytes, milliseconds) print as integers, not 85391802368.0. Only those a
+      // long long holds: casting 2^63 or more (free bytes on some FUSE mounts), inf or NaN is UB.
+      constexpr double kLongLongBound = 9223372036854775808.0;  // 2^63
+      if (value > -kLongLongBound && value < kLongLongBound &&
+          value == static_cast<double>(static_cast<long long>(value))) {
         entry["observedValue"] = static_cast<long long>(value);
       } else {
         entry["observedValue"] = value;

@@ -10,7 +10,8 @@ std::string main_reason(const Report &report, size_t output_limit) {
   if (status != Status::Pass) {
     for (const auto &observation : report.observations) {
       if (observation.status == status) {
-        return observation_key(observation) + " " + printable(observation.output, output_limit);
+        return printable(observation_key(observation), 60) + " " +
+               printable(observation.output, output_limit);
       }
     }
   }
