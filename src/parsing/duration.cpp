@@ -1,6 +1,7 @@
 #include "healthprobe/parsing/duration.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <string>
 
 namespace healthprobe {
@@ -24,7 +25,9 @@ std::optional<double> leading_number(std::string_view &text) {
     ++used;
   }
   if (!digits) return std::nullopt;
-  const double value = std::stod(std::string(text.substr(0, used)));
+  // strtod, not stod: hundreds of digits overflow to HUGE_VAL and a long "0.000...1" underflows
+  // to 0 or a denormal, both refused by the range check, where stod would throw out of parsing.
+  const double value = std::strtod(std::string(text.substr(0, used)).c_str(), nullptr);
   text.remove_prefix(used);
   return value;
 }
