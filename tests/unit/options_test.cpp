@@ -138,8 +138,8 @@ TEST_CASE("header names are non-empty tokens, values hold no controls, Host is s
     CHECK_THAT(parsed.error, !Catch::Contains("s3cr3t"));
   }
   // A tab is whitespace a value may hold; one Host replaces the default; UTF-8 is obs-text.
-  const auto ok = parse({"--header", "X-A: a\tb", "--header", "Host: example.internal",
-                         "--header", "X-B: caf\xc3\xa9"});
+  const auto ok = parse({"--header", "X-A: a\tb", "--header", "Host: example.internal", "--header",
+                         "X-B: caf\xc3\xa9"});
   REQUIRE(ok.command == Command::Check);
   CHECK(ok.options.headers.size() == 3);
 }
