@@ -103,15 +103,16 @@ class RawSettings {
   std::map<std::string, std::vector<Setting>> flags_;
 };
 
-std::string unknown_option(const std::string &arg, size_t index) {
-  if (is_option_shaped(arg)) {
-    return "unknown option '" + arg + "' at " + argument_at(index) + " (see healthprobe --help)";
+// flag: arg up to its '=', if any. Only the flag is ever echoed, never what follows '='.
+std::string unknown_option(const std::string &arg, const std::string &flag, size_t index) {
+  if (is_option_shaped(flag)) {
+    return "unknown option '" + flag + "' at " + argument_at(index) + " (see healthprobe --help)";
   }
   // "--header:Authorization: Bearer ..." : name the option it starts with, never the rest.
-  for (const auto &[flag, variable] : valued_flags()) {
-    if (arg.rfind(flag, 0) == 0) {
-      return argument_at(index) + " starts with " + flag + " but is not " + flag + "=VALUE or " +
-             flag + " VALUE (its text is not shown: it may hold a secret)";
+  for (const auto &[known, variable] : valued_flags()) {
+    if (arg.rfind(known, 0) == 0) {
+      return argument_at(index) + " starts with " + known + " but is not " + known + "=VALUE or " +
+             known + " VALUE (its text is not shown: it may hold a secret)";
     }
   }
   return argument_at(index) +
@@ -312,7 +313,7 @@ ParsedCommand parse_command_line(const std::vector<std::string> &args, const Env
       } else if (arg.rfind("--", 0) == 0) {
         const auto equals = arg.find('=');
         const std::string flag = arg.substr(0, equals);
-        if (valued_flags().count(flag) == 0) throw UsageError(unknown_option(arg, i));
+        if (valued_flags().count(flag) == 0) throw UsageError(unknown_option(arg, flag, i));
         previous_value_of = flag;
         if (equals != std::string::npos) {
           raw.add_flag(flag, arg.substr(equals + 1));

@@ -170,6 +170,9 @@ TEST_CASE("usage errors point at an argument by position, never echo its text", 
   }
   // A word made only of option characters is a typo worth showing.
   CHECK_THAT(parse({"--timout", "2s"}).error, Catch::Contains("unknown option '--timout'"));
+  const auto with_value = parse({"--authorization=Bearer s3cr3t"});
+  CHECK_THAT(with_value.error, Catch::Contains("unknown option '--authorization' at argument #1") &&
+                                   !Catch::Contains("s3cr3t"));
   // A stray argument after a flag without a value gets no guess about a value.
   CHECK_THAT(parse({"-q", "s3cr3t"}).error, !Catch::Contains("after the value"));
 }
