@@ -2,6 +2,7 @@
 // or 64 (bad usage). Everything else lives in the library so it can be tested.
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <string>
 #include <vector>
@@ -11,6 +12,17 @@
 #include "healthprobe/version.h"
 
 extern char **environ;
+
+namespace {
+// Last resort for a bug (or memory running out) anywhere above: a diagnostic on stderr unless -q,
+// read from argv itself since parsing may be what failed. It allocates nothing.
+void last_resort(int argc, char **argv, const char *what) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "-q") == 0 || std::strcmp(argv[i], "--quiet") == 0) return;
+  }
+  std::fprintf(stderr, "unhealthy: healthprobe internal error: %.200s\n", what);
+}
+}  // namespace
 
 int main(int argc, char **argv) {
   using namespace healthprobe;
@@ -33,7 +45,9 @@ int main(int argc, char **argv) {
         return run_probe(parsed.options, env);
     }
   } catch (const std::exception &error) {
-    std::printf("unhealthy: internal error: %.200s\n", error.what());
+    last_resort(argc, argv, error.what());
+  } catch (...) {
+    last_resort(argc, argv, "unknown exception");
   }
-  return kExitUnhealthy;
+  return kExitUnhealthy;  // never 2: Docker reserves it
 }

@@ -1,12 +1,15 @@
 #include "healthprobe/checks/venv_check.h"
 
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <set>
 
 #include "healthprobe/checks/posix_files.h"
 #include "healthprobe/parsing/dist_name.h"
+#include "healthprobe/parsing/duration.h"
 #include "healthprobe/parsing/pyvenv_cfg.h"
 #include "healthprobe/reporting/text.h"
 
@@ -27,12 +30,62 @@ std::string basename_of(const std::string &path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-// "python3.11" -> "3.11"; "" for names without a minor version ("python3", "python").
-std::string version_in_name(const std::string &name) {
+// What an interpreter's file name says about it: "python3.11" is 3.11; "python3.13t" is a
+// free-threaded 3.13 (PEP 703), whose venv keeps its packages in lib/python3.13t. Names without a
+// minor version ("python3", "python") say nothing.
+struct InterpreterName {
+  std::string version;  // "3.13", or empty
+  bool free_threaded = false;
+};
+
+InterpreterName interpreter_name(const std::string &name) {
   constexpr std::string_view kPrefix = "python";
-  if (name.rfind(kPrefix, 0) != 0) return "";
-  const std::string version = name.substr(kPrefix.size());
-  return version.find('.') == std::string::npos ? "" : version;
+  InterpreterName parsed;
+  if (name.rfind(kPrefix, 0) != 0) return parsed;
+  std::string version = name.substr(kPrefix.size());
+  if (version.find('.') == std::string::npos) return parsed;
+  if (version.back() == 't') {
+    version.pop_back();
+    parsed.free_threaded = true;
+  }
+  parsed.version = version;
+  return parsed;
+}
+
+// The distributions installed in site_packages, read until the deadline: a site-packages of
+// hundreds of thousands of entries (or a slow mount) must not hold the run past it.
+struct InstalledScan {
+  std::set<std::string> installed;  // normalized names of the *.dist-info found
+  size_t entries = 0;               // directory entries read
+  bool stopped_at_deadline = false;
+  int error = 0;  // errno when the directory could not be opened
+};
+
+InstalledScan scan_installed(const std::string &site_packages,
+                             const std::vector<std::string> &wanted, const Deadline &deadline) {
+  InstalledScan scan;
+  DIR *dir = ::opendir(site_packages.c_str());
+  if (dir == nullptr) {
+    scan.error = errno;
+    return scan;
+  }
+  std::set<std::string> still_wanted;
+  for (const auto &name : wanted) still_wanted.insert(normalize_dist_name(name));
+  constexpr size_t kEntriesPerClockRead = 64;  // a clock read costs about one readdir
+  while (const dirent *entry = ::readdir(dir)) {
+    ++scan.entries;
+    if (auto dist = dist_name_of_metadata_dir(entry->d_name)) {
+      still_wanted.erase(*dist);
+      scan.installed.insert(std::move(*dist));
+      if (still_wanted.empty()) break;  // all found: the rest of a big listing is not needed
+    }
+    if (scan.entries % kEntriesPerClockRead == 0 && deadline.expired()) {
+      scan.stopped_at_deadline = true;
+      break;
+    }
+  }
+  ::closedir(dir);
+  return scan;
 }
 
 std::string joined(const std::vector<std::string> &items) {
@@ -43,8 +96,7 @@ std::string joined(const std::vector<std::string> &items) {
 
 }  // namespace
 
-std::vector<Observation> VenvCheck::run(const Deadline & /*deadline*/,
-                                        Interruption & /*interruption*/) {
+std::vector<Observation> VenvCheck::run(const Deadline &deadline, Interruption & /*interruption*/) {
   if (!is_directory(venv_)) {
     return {python(Status::Fail, "venv " + venv_ + " is not a directory")};
   }
@@ -83,13 +135,20 @@ std::vector<Observation> VenvCheck::run(const Deadline & /*deadline*/,
                                      ", which is not an executable file for this user")};
   }
   const std::string version = cfg->major_minor();
-  const std::string named = version_in_name(basename_of(resolved.final_path));
-  if (!named.empty() && named != version) {
+  const InterpreterName named = interpreter_name(basename_of(resolved.final_path));
+  if (!named.version.empty() && named.version != version) {
     return {python(Status::Fail, interpreter + " resolves to " + resolved.final_path +
                                      " but pyvenv.cfg says " + cfg->version +
                                      ": the venv was built for another Python")};
   }
-  const std::string site_packages = venv_ + "/lib/python" + version + "/site-packages";
+  // pyvenv.cfg does not say whether the build is free-threaded; the interpreter's name does,
+  // and when it is plain "python3" the lib/ dir that exists decides.
+  const std::string lib = venv_ + "/lib/python" + version;
+  std::string site_packages = lib + (named.free_threaded ? "t" : "") + "/site-packages";
+  if (named.version.empty() && !is_directory(site_packages) &&
+      is_directory(lib + "t/site-packages")) {
+    site_packages = lib + "t/site-packages";
+  }
   if (!is_directory(site_packages)) {
     std::vector<std::string> present;
     if (auto entries = list_directory(venv_ + "/lib", error)) present = *entries;
@@ -106,29 +165,31 @@ std::vector<Observation> VenvCheck::run(const Deadline & /*deadline*/,
   if (required_.empty()) return observations;
 
   Observation packages{"venv", "packages"};
-  const auto entries = list_directory(site_packages, error);
-  if (!entries) {
+  const InstalledScan scan = scan_installed(site_packages, required_, deadline);
+  if (scan.error != 0) {
     packages.status = Status::Fail;
-    packages.output = "cannot list " + site_packages + ": " + errno_text(error);
+    packages.output = "cannot list " + site_packages + ": " + errno_text(scan.error);
     observations.push_back(packages);
     return observations;
   }
-  std::set<std::string> installed;
-  for (const auto &entry : *entries) {
-    if (auto dist = dist_name_of_metadata_dir(entry)) installed.insert(*dist);
-  }
   std::vector<std::string> missing;
   for (const auto &name : required_) {
-    if (installed.count(normalize_dist_name(name)) == 0) missing.push_back(name);
+    if (scan.installed.count(normalize_dist_name(name)) == 0) missing.push_back(name);
   }
   packages.observed_value = static_cast<double>(required_.size() - missing.size());
   packages.observed_unit = "distributions";
   if (missing.empty()) {
     packages.output = std::to_string(required_.size()) + " required present: " + joined(required_);
+  } else if (scan.stopped_at_deadline) {
+    packages.status = Status::Fail;
+    packages.output = "the " + format_duration(deadline.budget()) +
+                      " deadline passed while listing " + site_packages + " (" +
+                      std::to_string(scan.entries) +
+                      " entries read); not found by then: " + joined(missing);
   } else {
     packages.status = Status::Fail;
     packages.output = "missing from " + site_packages + ": " + joined(missing) +
-                      " (no *.dist-info; " + std::to_string(installed.size()) +
+                      " (no *.dist-info; " + std::to_string(scan.installed.size()) +
                       " distributions installed)";
   }
   observations.push_back(packages);

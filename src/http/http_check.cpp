@@ -92,6 +92,7 @@ Exchange exchange_once(const std::string &address, const Url &url, const httplib
 std::string describe_body(const HealthBody &body) {
   std::string out;
   if (body.status) out += "; status \"" + printable(*body.status, 40) + "\"";
+  if (body.status_problem) out += "; " + *body.status_problem;
   if (body.version) out += ", version " + printable(*body.version, 40);
   if (body.mode) out += ", mode " + printable(*body.mode, 40);
   if (body.warning) out += ", warning: " + printable(*body.warning, 160);

@@ -30,6 +30,13 @@ Status status_from_word(const std::string &word) {
   return Status::Warn;
 }
 
+// "status is a number (42), not a word": the JSON type, and the value cut short.
+std::string not_a_word(const nlohmann::json &value) {
+  const std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return std::string("status is ") + (value.is_object() || value.is_array() ? "an " : "a ") +
+         value.type_name() + " (" + printable(text, 40) + "), not a word like healthy or fail";
+}
+
 }  // namespace
 
 HealthBody read_health_body(std::string_view body) {
@@ -46,6 +53,7 @@ HealthBody read_health_body(std::string_view body) {
   if (has_status) {
     // A status that is not a string is "another value": the service said something unexpected.
     result.verdict = result.status ? status_from_word(*result.status) : Status::Warn;
+    if (!result.status) result.status_problem = not_a_word(json["status"]);
   }
   if (result.mode && to_lower(*result.mode) == "degraded" && result.verdict != Status::Fail) {
     result.verdict = Status::Warn;

@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <map>
+#include <utility>
 
 #include "healthprobe/parsing/byte_size.h"
 #include "healthprobe/parsing/duration.h"
@@ -29,6 +30,23 @@ class UsageError {
 
 std::string bad_value(const Setting &setting, const std::string &why) {
   return setting.source + "='" + printable(setting.value, 80) + "' " + why;
+}
+
+// "argument #3": usage errors point at an argument by position. Its text may be a secret (a
+// header value whose --header went missing), and Docker keeps the message in its health log.
+std::string argument_at(size_t index) {
+  return "argument #" + std::to_string(index + 1);
+}
+
+// A word made of option characters only (--colour) cannot be a token or a header: safe to echo.
+bool is_option_shaped(const std::string &arg) {
+  constexpr size_t kLongestEchoed = 32;
+  if (arg.size() < 3 || arg.size() > kLongestEchoed) return false;
+  for (size_t i = 2; i < arg.size(); ++i) {
+    const char c = arg[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
 }
 
 // The flags that take a value, with their variables (empty: flag only).
@@ -85,6 +103,35 @@ class RawSettings {
   std::map<std::string, std::vector<Setting>> flags_;
 };
 
+// flag: arg up to its '=', if any. Only the flag is ever echoed, never what follows '='.
+std::string unknown_option(const std::string &arg, const std::string &flag, size_t index) {
+  if (is_option_shaped(flag)) {
+    return "unknown option '" + flag + "' at " + argument_at(index) + " (see healthprobe --help)";
+  }
+  // "--header:Authorization: Bearer ..." : name the option it starts with, never the rest.
+  for (const auto &[known, variable] : valued_flags()) {
+    if (arg.rfind(known, 0) == 0) {
+      return argument_at(index) + " starts with " + known + " but is not " + known + "=VALUE or " +
+             known + " VALUE (its text is not shown: it may hold a secret)";
+    }
+  }
+  return argument_at(index) +
+         " is not an option healthprobe knows (its text is not shown: it may hold a secret; see "
+         "healthprobe --help)";
+}
+
+// after_value_of: the flag whose value the argument before this one was, if it was one.
+std::string unexpected_argument(size_t index, const std::string &after_value_of) {
+  std::string message =
+      "unexpected " + argument_at(index) + " (its text is not shown: it may hold a secret)";
+  // The usual cause: a second header without its own --header, or a value the shell split.
+  if (!after_value_of.empty()) {
+    message += "; it comes right after the value of " + after_value_of + ": does it need its own " +
+               after_value_of + ", or quotes around both?";
+  }
+  return message + " (see healthprobe --help)";
+}
+
 Url default_url(const Environment &env) {
   int port = kDefaultPort;
   if (auto text = env.get("PORT")) {
@@ -112,6 +159,7 @@ std::pair<std::string, std::string> parse_header(const Setting &setting, size_t 
   }
   std::string name(trim(std::string_view(setting.value).substr(0, colon)));
   std::string value(trim(std::string_view(setting.value).substr(colon + 1)));
+  if (name.empty()) throw UsageError(where + " has an empty header name");
   static constexpr std::string_view kTokenPunctuation = "!#$%&'*+-.^_`|~";
   for (char c : name) {
     const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -120,8 +168,12 @@ std::pair<std::string, std::string> parse_header(const Setting &setting, size_t 
     }
   }
   for (char c : value) {
-    if (c == '\r' || c == '\n' || c == '\0') {
-      throw UsageError(where + " has a line break in its value");
+    // RFC 9110 field values: visible characters, spaces and tabs; CR, LF and NUL would split or
+    // cut the request, and other controls are refused by servers or reach their logs.
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && c != '\t') || byte == 0x7f) {
+      throw UsageError(where + " has a control character (byte " + std::to_string(byte) +
+                       ") in its value");
     }
   }
   return {name, value};
@@ -165,8 +217,17 @@ Options build_options(const RawSettings &raw, const Environment &env, bool no_ht
   }
 
   const auto headers = raw.values("--header", env);
-  for (size_t i = 0; i < headers.size(); ++i)
+  bool has_host = false;
+  for (size_t i = 0; i < headers.size(); ++i) {
     options.headers.push_back(parse_header(headers[i], i));
+    if (to_lower(options.headers.back().first) != "host") continue;
+    // Two Host fields make a request servers must reject (RFC 9112 section 3.2).
+    if (has_host) {
+      throw UsageError(headers[i].source + " #" + std::to_string(i + 1) +
+                       " sets Host a second time: a request has one Host");
+    }
+    has_host = true;
+  }
 
   if (auto venv = raw.last("--venv", env)) {
     if (venv->value != "none") options.venv = venv->value;
@@ -230,8 +291,10 @@ ParsedCommand parse_command_line(const std::vector<std::string> &args, const Env
   bool quiet = false;
   bool verbose = false;
   try {
+    std::string previous_value_of;  // the flag that took the previous argument as its value
     for (size_t i = 0; i < args.size(); ++i) {
       const std::string &arg = args[i];
+      const std::string after_value_of = std::exchange(previous_value_of, "");
       if (arg == "--help" || arg == "-h") {
         parsed.command = Command::Help;
         return parsed;
@@ -250,9 +313,8 @@ ParsedCommand parse_command_line(const std::vector<std::string> &args, const Env
       } else if (arg.rfind("--", 0) == 0) {
         const auto equals = arg.find('=');
         const std::string flag = arg.substr(0, equals);
-        if (valued_flags().count(flag) == 0) {
-          throw UsageError("unknown option '" + printable(flag, 40) + "' (see healthprobe --help)");
-        }
+        if (valued_flags().count(flag) == 0) throw UsageError(unknown_option(arg, flag, i));
+        previous_value_of = flag;
         if (equals != std::string::npos) {
           raw.add_flag(flag, arg.substr(equals + 1));
         } else if (i + 1 < args.size()) {
@@ -261,8 +323,7 @@ ParsedCommand parse_command_line(const std::vector<std::string> &args, const Env
           throw UsageError(flag + " needs a value");
         }
       } else {
-        throw UsageError("unexpected argument '" + printable(arg, 40) +
-                         "' (see healthprobe --help)");
+        throw UsageError(unexpected_argument(i, after_value_of));
       }
     }
     parsed.options = build_options(raw, env, no_http, quiet, verbose);

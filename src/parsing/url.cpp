@@ -82,9 +82,13 @@ std::optional<Url> parse_url(std::string_view text, UrlError &error) {
     }
     url.port = *port;
   }
+  // A URL is ASCII (RFC 3986): anything else is percent-encoded. That also keeps the target,
+  // printed in reports and the -v log, free of C1 controls and bytes that are not UTF-8.
   for (char c : url.target) {
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
-      error.message = "path contains spaces or control characters (percent-encode them)";
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte >= 0x7f) {
+      error.message =
+          "path contains spaces, control characters or non-ASCII bytes (percent-encode them)";
       return std::nullopt;
     }
   }

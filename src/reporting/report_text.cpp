@@ -10,6 +10,7 @@ std::string main_reason(const Report &report, size_t output_limit) {
   if (status != Status::Pass) {
     for (const auto &observation : report.observations) {
       if (observation.status == status) {
+        // The key holds outside text too: a --writable dir is a name from the environment.
         return printable(observation_key(observation), 60) + " " +
                printable(observation.output, output_limit);
       }
@@ -26,7 +27,7 @@ std::string render_text(const Report &report, size_t output_limit) {
       std::string(verdict_word(report.status())) + ": " + main_reason(report, output_limit) + "\n";
   size_t key_width = 0;
   for (const auto &observation : report.observations) {
-    key_width = std::max(key_width, observation_key(observation).size());
+    key_width = std::max(key_width, printable(observation_key(observation), 60).size());
   }
   key_width = std::min<size_t>(key_width, 28);
   for (const auto &observation : report.observations) {

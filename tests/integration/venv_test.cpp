@@ -2,6 +2,8 @@
 // multi-stage images break them.
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -140,4 +142,107 @@ TEST_CASE("an interpreter named for another version than pyvenv.cfg says fails",
   CHECK(result.exit_code == 1);
   CHECK_THAT(result.out, Catch::Contains("resolves to " + other) &&
                              Catch::Contains("the venv was built for another Python"));
+}
+
+TEST_CASE("a free-threaded venv (python3.Xt, lib/python3.Xt) verifies like any other", "[venv]") {
+  TempDir dir;
+  const auto venv = copy_venv(dir);
+  const std::string version = venv_python_version(venv);
+  const std::string full_version = [&venv] {
+    const std::string cfg = read_file(venv + "/pyvenv.cfg");
+    const auto key = cfg.find("version = ") + 10;
+    return cfg.substr(key, cfg.find('\n', key) - key);
+  }();
+  // The base install of a free-threaded build: the real interpreter, named python3.Xt.
+  const std::string base = dir / "base";
+  const std::string interpreter = base + "/python" + version + "t";
+  REQUIRE(mkdir(base.c_str(), 0755) == 0);
+  const auto real = run_process({"readlink", "-f", venv + "/bin/python"}, minimal_env());
+  REQUIRE(run_process({"cp", first_line(real.out), interpreter}, minimal_env()).exit_code == 0);
+  // bin/ and lib/ as CPython 3.13t's venv lays them out: python3.Xt links to the base
+  // interpreter, python and python3 to python3.Xt, site-packages under lib/python3.Xt.
+  for (const char *name : {"python", "python3"}) std::remove((venv + "/bin/" + name).c_str());
+  std::remove((venv + "/bin/python" + version).c_str());
+  const std::string versioned = "python" + version + "t";
+  REQUIRE(symlink(interpreter.c_str(), (venv + "/bin/" + versioned).c_str()) == 0);
+  for (const char *name : {"python", "python3"})
+    REQUIRE(symlink(versioned.c_str(), (venv + "/bin/" + name).c_str()) == 0);
+  REQUIRE(std::rename((venv + "/lib/python" + version).c_str(),
+                      (venv + "/lib/python" + version + "t").c_str()) == 0);
+  write_file(venv + "/pyvenv.cfg", "home = " + base +
+                                       "\ninclude-system-site-packages = false\nversion = " +
+                                       full_version + "\nexecutable = " + interpreter +
+                                       "\ncommand = " + interpreter + " -m venv " + venv + "\n");
+
+  const auto result = probe_venv(venv, {"--require", "pip"});
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.out, Catch::Contains("pass  venv:python") &&
+                             Catch::Contains("at " + interpreter) &&
+                             Catch::Contains("pass  venv:packages"));
+
+  // An interpreter whose name says no version: the free-threaded lib/ dir that exists decides.
+  const std::string unversioned = base + "/python3";
+  REQUIRE(std::rename(interpreter.c_str(), unversioned.c_str()) == 0);
+  std::remove((venv + "/bin/" + versioned).c_str());
+  REQUIRE(symlink(unversioned.c_str(), (venv + "/bin/" + versioned).c_str()) == 0);
+  const auto by_lib = probe_venv(venv, {"--require", "pip"});
+  CHECK(by_lib.exit_code == 0);
+  CHECK_THAT(by_lib.out, Catch::Contains("pass  venv:packages"));
+}
+
+namespace {
+// A directory of `count` empty files for a huge site-packages; on tmpfs when there is one,
+// where creating them is fastest. Removed with its contents when the test ends.
+class HugeDirectory {
+ public:
+  explicit HugeDirectory(int count) {
+    std::string pattern = "/dev/shm/healthprobe-test-XXXXXX";
+    path_ = mkdtemp(pattern.data()) != nullptr ? pattern : fallback_ / "huge";
+    if (path_ != pattern) REQUIRE(mkdir(path_.c_str(), 0755) == 0);
+    int created = 0;
+    for (int i = 0; i < count; ++i) {
+      const std::string name = path_ + "/module_" + std::to_string(i) + ".py";
+      const int fd = ::open(name.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+      if (fd >= 0) ++created;
+      ::close(fd);
+    }
+    REQUIRE(created == count);
+  }
+  ~HugeDirectory() { run_process({"rm", "-rf", path_}, minimal_env()); }
+  HugeDirectory(const HugeDirectory &) = delete;
+  HugeDirectory &operator=(const HugeDirectory &) = delete;
+  const std::string &path() const { return path_; }
+
+ private:
+  TempDir fallback_;
+  std::string path_;
+};
+}  // namespace
+
+TEST_CASE("a site-packages of 200000 entries is listed only until the deadline", "[venv]") {
+  TempDir dir;
+  const auto venv = copy_venv(dir);
+  const HugeDirectory huge(200000);
+  const std::string site_packages =
+      venv + "/lib/python" + venv_python_version(venv) + "/site-packages";
+  REQUIRE(run_process({"rm", "-rf", site_packages}, minimal_env()).exit_code == 0);
+  REQUIRE(symlink(huge.path().c_str(), site_packages.c_str()) == 0);
+  // The deadline must fall while the listing runs: after the check starts (a loaded machine
+  // may take a few ms to get there) and before 200,000 entries are read. The shortest deadline
+  // at which the check started is the one judged.
+  for (const int ms : {25, 50, 100, 200, 400}) {
+    const auto result =
+        probe_venv(venv, {"--require", "gunicorn", "--timeout", std::to_string(ms) + "ms"});
+    if (result.out.find("venv:python not run") != std::string::npos) continue;
+    INFO(result.out);
+    CHECK(result.exit_code == 1);
+    CHECK(result.elapsed < std::chrono::milliseconds(ms + 1500));
+    CHECK_THAT(result.out,
+               Catch::Contains("fail  venv:packages") &&
+                   Catch::Contains(std::to_string(ms) + "ms deadline passed while listing " +
+                                   site_packages) &&
+                   Catch::Contains("not found by then: gunicorn"));
+    return;
+  }
+  FAIL("the venv check never started, even with a 400ms deadline");
 }

@@ -28,3 +28,19 @@ TEST_CASE("durations format back to the shortest unit", "[duration]") {
   CHECK(healthprobe::format_duration(milliseconds(250)) == "250ms");
   CHECK(healthprobe::format_duration(milliseconds(120000)) == "2m");
 }
+
+TEST_CASE("durations out of any range are refused, never thrown", "[duration]") {
+  const std::string huge(400, '9');                                 // overflows a double
+  const std::string tiny = "0." + std::string(400, '0') + "1";      // underflows past denormals
+  const std::string denormal = "0." + std::string(315, '0') + "1";  // a denormal double
+  for (const std::string &bad : {huge, huge + "s", huge + "ms", tiny, tiny + "m", denormal,
+                                 std::string("1") + std::string(30, '0') + "ms"}) {
+    INFO(bad.size() << " bytes");
+    std::optional<milliseconds> parsed;
+    CHECK_NOTHROW(parsed = parse_duration(bad));
+    CHECK_FALSE(parsed.has_value());
+  }
+  // Leading zeros and long fractions are still numbers.
+  CHECK(parse_duration(std::string(300, '0') + "2s") == milliseconds(2000));
+  CHECK(parse_duration("1." + std::string(300, '0') + "s") == milliseconds(1000));
+}

@@ -30,6 +30,33 @@ TEST_CASE("other status values and degraded mode warn", "[body]") {
   CHECK(degraded.warning == std::string("secrets missing"));
 }
 
+TEST_CASE("a status that is not a string says why it warns", "[body]") {
+  struct Case {
+    const char *body;
+    const char *problem;
+  };
+  for (const auto &c : std::vector<Case>{
+           {R"({"status":42})", "status is a number (42), not a word like healthy or fail"},
+           {R"({"status":true})", "status is a boolean (true)"},
+           {R"({"status":null})", "status is a null (null)"},
+           {R"({"status":{"ok":1}})", "status is an object ({\"ok\":1})"},
+           {R"({"status":["up"]})", "status is an array ([\"up\"])"},
+       }) {
+    INFO(c.body);
+    const auto body = read_health_body(c.body);
+    CHECK(body.verdict == Status::Warn);
+    REQUIRE(body.status_problem);
+    CHECK_THAT(*body.status_problem, Catch::StartsWith(c.problem));
+  }
+  CHECK_FALSE(read_health_body(R"({"status":"starting"})").status_problem);
+  // A long value is cut, so the reason stays one short line.
+  std::string items = "1";
+  for (int i = 0; i < 2000; ++i) items += ",1";
+  const auto long_value = read_health_body(R"({"status":[)" + items + "]}");
+  REQUIRE(long_value.status_problem);
+  CHECK(long_value.status_problem->size() < 120);
+}
+
 TEST_CASE("a failing status stays failing in degraded mode", "[body]") {
   CHECK(read_health_body(R"({"status":"down","mode":"degraded"})").verdict == Status::Fail);
 }

@@ -115,6 +115,68 @@ TEST_CASE("headers are repeatable and validated without echoing their values", "
   }
 }
 
+TEST_CASE("header names are non-empty tokens, values hold no controls, Host is set once",
+          "[options]") {
+  struct Case {
+    std::vector<std::string> args;
+    const char *expected;
+  };
+  const std::vector<Case> cases = {
+      {{"--header", " : s3cr3t"}, "--header #1 has an empty header name"},
+      {{"--header", "X: s3cr3t\x1b[2J"}, "--header #1 has a control character (byte 27)"},
+      {{"--header", "X: s3cr3t\x7f"}, "--header #1 has a control character (byte 127)"},
+      {{"--header", "X: s3cr3t\vmore"}, "--header #1 has a control character (byte 11)"},
+      {{"--header", "X: s3cr3t\nY: z"}, "--header #1 has a control character (byte 10)"},
+      {{"--header", "A: 1", "--header", "Host: s3cr3t", "--header", "host: s3cr3t.example"},
+       "--header #3 sets Host a second time"},
+  };
+  for (const auto &c : cases) {
+    INFO(c.expected);
+    const auto parsed = parse(c.args);
+    CHECK(parsed.command == Command::UsageError);
+    CHECK_THAT(parsed.error, Catch::Contains(c.expected));
+    CHECK_THAT(parsed.error, !Catch::Contains("s3cr3t"));
+  }
+  // A tab is whitespace a value may hold; one Host replaces the default; UTF-8 is obs-text.
+  const auto ok = parse({"--header", "X-A: a\tb", "--header", "Host: example.internal", "--header",
+                         "X-B: caf\xc3\xa9"});
+  REQUIRE(ok.command == Command::Check);
+  CHECK(ok.options.headers.size() == 3);
+}
+
+TEST_CASE("usage errors point at an argument by position, never echo its text", "[options]") {
+  const std::string token = "Authorization: Bearer eyJhbGciOi.s3cr3t";
+  struct Case {
+    std::vector<std::string> args;
+    const char *expected;
+  };
+  const std::vector<Case> cases = {
+      // A second header whose --header was forgotten: the token is a stray argument.
+      {{"--header", "X-Request: 1", token},
+       "unexpected argument #3 (its text is not shown: it may hold a secret); it comes right "
+       "after the value of --header"},
+      {{"-q", "--header=X-Request: 1", token}, "after the value of --header"},
+      {{"--header:" + token}, "argument #1 starts with --header but is not --header=VALUE"},
+      {{"--no-http", "--Authorization=Bearer s3cr3t"}, "argument #2 is not an option"},
+      {{"--no-http", "s3cr3t"}, "unexpected argument #2"},
+      {{"--no-http", "-s3cr3t"}, "unexpected argument #2"},
+  };
+  for (const auto &c : cases) {
+    INFO(c.expected);
+    const auto parsed = parse(c.args);
+    CHECK(parsed.command == Command::UsageError);
+    CHECK_THAT(parsed.error, Catch::Contains(c.expected));
+    CHECK_THAT(parsed.error, !Catch::Contains("s3cr3t") && !Catch::Contains("Bearer"));
+  }
+  // A word made only of option characters is a typo worth showing.
+  CHECK_THAT(parse({"--timout", "2s"}).error, Catch::Contains("unknown option '--timout'"));
+  const auto with_value = parse({"--authorization=Bearer s3cr3t"});
+  CHECK_THAT(with_value.error, Catch::Contains("unknown option '--authorization' at argument #1") &&
+                                   !Catch::Contains("s3cr3t"));
+  // A stray argument after a flag without a value gets no guess about a value.
+  CHECK_THAT(parse({"-q", "s3cr3t"}).error, !Catch::Contains("after the value"));
+}
+
 TEST_CASE("bad values are usage errors that name the flag or variable and the value", "[options]") {
   struct Case {
     std::vector<std::string> args;
@@ -134,7 +196,7 @@ TEST_CASE("bad values are usage errors that name the flag or variable and the va
       {{"--require", "a,,b", "--venv", "/v"}, {}, "empty distribution name"},
       {{"--frobnicate"}, {}, "unknown option '--frobnicate'"},
       {{"--timeout"}, {}, "--timeout needs a value"},
-      {{"extra"}, {}, "unexpected argument 'extra'"},
+      {{"extra"}, {}, "unexpected argument #1"},
       {{"-q", "-v"}, {}, "--quiet and --verbose"},
   };
   for (const auto &c : cases) {
@@ -142,6 +204,34 @@ TEST_CASE("bad values are usage errors that name the flag or variable and the va
     const auto parsed = parse(c.args, c.env);
     CHECK(parsed.command == Command::UsageError);
     CHECK_THAT(parsed.error, Catch::Contains(c.expected));
+  }
+}
+
+TEST_CASE("numbers out of range are usage errors naming the setting, never exceptions",
+          "[options]") {
+  const std::string digits(400, '9');
+  struct Case {
+    std::vector<std::string> args;
+    std::map<std::string, std::string> env;
+    const char *expected;
+  };
+  const std::vector<Case> cases = {
+      {{"--timeout", digits}, {}, "--timeout='999"},
+      {{}, {{"HEALTHPROBE_TIMEOUT", digits + "ms"}}, "HEALTHPROBE_TIMEOUT='999"},
+      {{}, {{"HEALTHPROBE_TIMEOUT", "0." + std::string(320, '0') + "1"}}, "HEALTHPROBE_TIMEOUT="},
+      {{"--min-free", digits}, {}, "--min-free='999"},
+      {{}, {{"HEALTHPROBE_MIN_FREE", "17179869184GiB"}}, "HEALTHPROBE_MIN_FREE='17179869184GiB'"},
+      {{"--expect-status", digits}, {}, "--expect-status='999"},
+      {{}, {{"PORT", digits}}, "PORT='999"},
+      {{"--url", "http://127.0.0.1:" + digits + "/"}, {}, "--url is not a usable URL: port"},
+  };
+  for (const auto &c : cases) {
+    INFO(c.expected);
+    healthprobe::ParsedCommand parsed;
+    CHECK_NOTHROW(parsed = parse(c.args, c.env));
+    CHECK(parsed.command == Command::UsageError);
+    CHECK_THAT(parsed.error, Catch::Contains(c.expected));
+    CHECK(parsed.error.size() < 300);  // the value is echoed cut short, not in full
   }
 }
 

@@ -5,12 +5,53 @@
 using healthprobe::printable;
 using healthprobe::split;
 
-TEST_CASE("printable replaces control characters and cuts at a UTF-8 boundary", "[text]") {
-  CHECK(printable("a\nb\x1b[31m", 100) == "a?b?[31m");
+TEST_CASE("printable escapes C0 controls and DEL as bytes, and cuts at a UTF-8 boundary",
+          "[text]") {
+  CHECK(printable("a\nb\x1b[31m\t\x7f", 100) == "a\\x0ab\\x1b[31m\\x09\\x7f");
   CHECK(printable("abcdefghij", 6) == "abc...");
   // "é" is two bytes: a cut inside it backs up to before it.
   const std::string cut = printable("abcdé-rest-of-it", 8);
   CHECK(cut == "abcd...");
+  CHECK(printable("ok: é, ü, 日本, 😀", 100) == "ok: é, ü, 日本, 😀");  // text stays text
+}
+
+TEST_CASE("printable escapes C1 and bidi controls as code points", "[text]") {
+  // U+009B is CSI: "\u009b31m" would turn a terminal red like ESC [ does.
+  CHECK(printable("\xc2\x9b"
+                  "31m \xc2\x80 \xc2\x9f \xc2\xa0",
+                  100) == "\\u009b31m \\u0080 \\u009f \xc2\xa0");
+  // Overrides, embeddings, isolates and marks: the "Trojan Source" set (Bidi_Control).
+  CHECK(printable("a\u202eb\u202ac\u2066d\u2069e\u200ef\u200fg\u061ch", 200) ==
+        "a\\u202eb\\u202ac\\u2066d\\u2069e\\u200ef\\u200fg\\u061ch");
+  CHECK(printable("\u2065\u202f", 100) == "\u2065\u202f");  // neighbours are not controls
+}
+
+TEST_CASE("printable shows every byte that is not UTF-8 as \\xHH", "[text]") {
+  CHECK(printable("a\xff\xfe", 100) == "a\\xff\\xfe");
+  CHECK(printable("\x9b"
+                  "31m",
+                  100) == "\\x9b31m");                         // a lone C1 byte (8-bit CSI)
+  CHECK(printable("\xc0\xaf", 100) == "\\xc0\\xaf");           // overlong '/'
+  CHECK(printable("\xe0\x80\xaf", 100) == "\\xe0\\x80\\xaf");  // overlong, three bytes
+  CHECK(printable("\xed\xa0\x80", 100) == "\\xed\\xa0\\x80");  // a UTF-16 surrogate
+  CHECK(printable("\xf4\x90\x80\x80", 100) == "\\xf4\\x90\\x80\\x80");  // past U+10FFFF
+  CHECK(printable("\xe2\x80", 100) == "\\xe2\\x80");                    // cut short
+  CHECK(printable("\xe2\x80x", 100) == "\\xe2\\x80x");
+}
+
+TEST_CASE("printable never splits an escape, and is idempotent", "[text]") {
+  // "ab" + "\x1b" is 6 bytes; with max 8 the budget before "..." is 5: the escape goes whole.
+  CHECK(printable("ab\x1b\x1b\x1b", 8) == "ab...");
+  CHECK(printable("ab\x1b", 6) == "ab\\x1b");  // fits exactly: no cut
+  const std::string hostile = "x\xc2\x9b\xff\u202e\x1b]0;title\x07 \\x41 end";
+  const std::string once = printable(hostile, 1000);
+  CHECK(printable(once, 1000) == once);
+  for (size_t limit = 0; limit < 40; ++limit) {
+    const std::string cut = printable(hostile, limit);
+    INFO(limit << ": " << cut);
+    CHECK(cut.size() <= std::max<size_t>(limit, 3));
+    CHECK(printable(cut, 1000) == cut);  // only whole escapes survive a cut
+  }
 }
 
 TEST_CASE("integers in a range: digits only, bounds inclusive, no overflow", "[text]") {

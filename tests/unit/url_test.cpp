@@ -70,3 +70,19 @@ TEST_CASE("bad URLs are refused with a reason that does not echo credentials", "
     CHECK_FALSE(parse_url(bad, error));
   }
 }
+
+TEST_CASE("a target is ASCII: controls, C1 and non-UTF-8 bytes must be percent-encoded", "[url]") {
+  for (const char *bad :
+       {"http://127.0.0.1/he alth", "http://127.0.0.1/\x1b[2J", "http://127.0.0.1/\x7f",
+        "http://127.0.0.1/\xc2\x9b"
+        "2J",
+        "http://127.0.0.1/\xe2\x80\xae", "http://127.0.0.1/?q=\xff",
+        "http://127.0.0.1/caf\xc3\xa9"}) {
+    INFO(bad);
+    UrlError error;
+    CHECK_FALSE(parse_url(bad, error));
+    CHECK_THAT(error.message, Catch::Contains("percent-encode"));
+  }
+  UrlError error;
+  CHECK(parse_url("http://127.0.0.1/caf%C3%A9?q=%E2%80%AE", error));
+}

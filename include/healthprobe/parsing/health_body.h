@@ -12,6 +12,8 @@ namespace healthprobe {
 struct HealthBody {
   bool is_json_object = false;
   std::optional<std::string> status;  // the raw "status" field, when it is a string
+  // Why a "status" that is not a string warns: "status is a number (42), not a word".
+  std::optional<std::string> status_problem;
   std::optional<std::string> version;
   std::optional<std::string> mode;
   std::optional<std::string> warning;

@@ -15,8 +15,11 @@ std::string to_lower(std::string_view text);
 // A decimal number made of digits only (no sign, no spaces) within [min, max]; nullopt otherwise.
 std::optional<int> parse_int_in_range(std::string_view text, int min, int max);
 
-// Makes text safe to print in a one-line report: control characters become '?', and
-// anything past max_bytes is cut (at a UTF-8 boundary) and marked with "...".
+// Makes outside text (server, file names, environment) safe for a terminal and one line. What a
+// terminal would act on is shown escaped: C0 controls and DEL as \x1b, bytes that are not UTF-8
+// as \xff, C1 controls (U+0080-U+009F) and bidi controls (U+061C, U+200E/F, U+202A-E,
+// U+2066-9) as \u009b. Backslash itself is kept, so printable(printable(t)) == printable(t).
+// Anything past max_bytes is cut between characters or escapes and marked with "...".
 std::string printable(std::string_view text, size_t max_bytes);
 
 }  // namespace healthprobe
