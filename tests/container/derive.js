@@ -230,8 +230,10 @@ function check(opt) {
   const rRuntime = stageOf(real, 'runtime') || real.stages[real.stages.length - 1];
   const dRuntime = stageOf(derived, 'runtime') || derived.stages[derived.stages.length - 1];
 
-  // 1. The derived file's runtime stage: same instructions, in the same order, except RUN.
-  const pick = (s) => s.instructions.filter((i) => COMPARED.includes(i.keyword));
+  // 1. The derived file's runtime stage and the stages it is built FROM (app, base): same
+  // instructions, in the same order, except RUN.
+  const inChain = (s) => { const out = []; for (let x = s; x; x = x.parent) out.unshift(x); return out; };
+  const pick = (s) => inChain(s).flatMap((x) => x.instructions).filter((i) => COMPARED.includes(i.keyword));
   const ri = pick(rRuntime);
   const di = pick(dRuntime);
   for (let k = 0; k < Math.max(ri.length, di.length); k++) {
@@ -248,7 +250,7 @@ function check(opt) {
     // Docker's inspect has the health check in .Config.Healthcheck; podman's in .HealthCheck.
     const inspected = JSON.parse(fs.readFileSync(opt.config, 'utf8'));
     const cfg = inspected.Config || inspected;
-    const last = (kw) => rRuntime.instructions.filter((i) => i.keyword === kw).pop();
+    const last = (kw) => inChain(rRuntime).flatMap((x) => x.instructions).filter((i) => i.keyword === kw).pop();
     const want = {};
     const user = last('USER');
     want.User = user ? user.ins.getArguments().map((a) => a.getValue()).join(' ') : '';
@@ -290,7 +292,7 @@ function check(opt) {
         if (!(have[k] || '').startsWith(prefix)) problems.push(`image ENV ${k}='${have[k]}', real declares '${v}'`);
       } else if (have[k] !== v) problems.push(`image ENV ${k}='${have[k]}', real '${v}'`);
     }
-    const exposed = rRuntime.instructions.filter((i) => i.keyword === 'EXPOSE')
+    const exposed = inChain(rRuntime).flatMap((x) => x.instructions).filter((i) => i.keyword === 'EXPOSE')
       .flatMap((i) => i.ins.getArguments().map((a) => (a.getValue().includes('/') ? a.getValue() : `${a.getValue()}/tcp`)));
     for (const port of exposed) {
       if (!cfg.ExposedPorts || !(port in cfg.ExposedPorts)) problems.push(`image does not expose ${port}`);
