@@ -151,6 +151,13 @@ describe('docker/Dockerfile', () => {
   test('the single-stage baseline is the old way, and the policy says so', () => {
     const v = policy.checkDockerfile(read(repo, 'docker', 'Dockerfile.single-stage'));
     assert.deepEqual(rules(v), ['cmd-python', 'exec-form', 'healthcheck-probe', 'min-stages', 'runtime-no-build-tools']);
+    // The pre-rework image's structure, and nothing it did not have (issue 9: no straw man).
+    const single = read(repo, 'docker', 'Dockerfile.single-stage');
+    const body = single.split('\n').filter((l) => !/^\s*#/.test(l)).join('\n');
+    assert.match(body, /pip install --no-cache-dir "uv==/, 'uv installed with pip, as the old image did');
+    assert.match(body, /uv sync --frozen --no-dev/);
+    assert.match(body, /chown -R appuser:appuser \/app \/home\/appuser/, 'the layer that copies the venv again');
+    assert.doesNotMatch(body, /\b(gcc|make|-devel)\b/, 'the old image had no compiler or headers');
     // It still shares the pinned base with the real image, so the size comparison is fair.
     const base = (text) => /^ARG BASE_IMAGE=(\S+)$/m.exec(text)[1];
     assert.equal(base(read(repo, 'docker', 'Dockerfile.single-stage')), base(dockerfile));
