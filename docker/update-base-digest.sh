@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Re-pin an image ARG of the Dockerfiles (default: BASE_IMAGE, the Amazon Linux 2023 base) to the
 # multi-platform INDEX digest its tag points at now, or move it to a new tag. Rewrites
-# `ARG NAME=repo:tag@sha256:...` in place and nothing else.
+# `ARG NAME=repo:tag@sha256:...` (and `ARG NAME_DIGEST=sha256:...`, if present) in place and nothing else.
 #
 #   docker/update-base-digest.sh                         # same tag, current digest
 #   docker/update-base-digest.sh --tag 2023.11.20260501.0  # a newer dated release
@@ -91,7 +91,8 @@ if [ "$old_digest" != "$digest" ] && [[ "$flat" == *'"digest":"'"$old_digest"'"'
 fi
 
 new="$repo:$tag@$digest"
-if [ "$new" = "$current" ]; then
+companion="$(grep -m1 -E "^ARG ${arg_name}_DIGEST=" "${files[0]}" || true)"
+if [ "$new" = "$current" ] && { [ -z "$companion" ] || [ "$companion" = "ARG ${arg_name}_DIGEST=$digest" ]; }; then
   echo "update-base-digest: ${arg_name} is current ($current)"
   exit 0
 fi
@@ -106,9 +107,10 @@ for f in "${files[@]}"; do
 done
 for f in "${files[@]}"; do
   tmp="$(mktemp "$f.XXXXXX")"
-  # Replace only that ARG line, literally (awk compares strings, no regex from the digest).
-  awk -v name="ARG ${arg_name}=" -v value="$new" \
-    'index($0, name) == 1 { print name value; next } { print }' "$f" >"$tmp"
+  # Replace only that ARG line, literally (awk compares strings, no regex from the digest), and its
+  # companion `ARG NAME_DIGEST=` (the digest alone, for the base.digest label) where there is one.
+  awk -v name="ARG ${arg_name}=" -v value="$new" -v dname="ARG ${arg_name}_DIGEST=" -v digest="$digest" \
+    'index($0, name) == 1 { print name value; next } index($0, dname) == 1 { print dname digest; next } { print }' "$f" >"$tmp"
   chmod --reference="$f" "$tmp"
   mv "$tmp" "$f"
   echo "update-base-digest: $f: ${arg_name} $old_digest -> $tag@$digest"

@@ -82,7 +82,11 @@ describe('docker/Dockerfile', () => {
     assert.equal(oci('created'), '${CREATED}');
     assert.equal(oci('source'), '${SOURCE}');
     assert.equal(oci('base.name'), '${BASE_IMAGE}');
-    assert.equal(oci('base.digest'), '${BASE_IMAGE##*@}', 'the digest part of the pinned base');
+    assert.equal(oci('base.digest'), '${BASE_IMAGE_DIGEST}');
+    // The label's ARG is the digest part of BASE_IMAGE: a bump of one without the other fails here
+    // (docker/update-base-digest.sh rewrites both).
+    assert.equal(parsed.globalArgs.BASE_IMAGE_DIGEST, parsed.globalArgs.BASE_IMAGE.split('@')[1],
+      'ARG BASE_IMAGE_DIGEST differs from the digest in ARG BASE_IMAGE: run docker/update-base-digest.sh');
     for (const arg of ['VERSION', 'REVISION', 'CREATED', 'SOURCE']) assert.ok(arg in parsed.globalArgs, `ARG ${arg} has a default`);
   });
 
