@@ -4,6 +4,7 @@
 // policy suite's own parse() (tests/docker/policy.js), so both suites read the Dockerfile one way.
 //
 //   node derive.js derive --dockerfile docker/Dockerfile [--builder FILE] [--drop-start-interval]
+//       [--target STAGE]   (default: runtime; `service` for the gunicorn production command)
 //       prints the derived Containerfile: the real runtime stage and the stages it needs, verbatim
 //       (comments included), except: the Amazon Linux base comes from --build-arg BASE_IMAGE (the
 //       local Debian base), every dnf/microdnf/yum step is swapped for its Debian equivalent (or
@@ -44,6 +45,7 @@ function args(argv) {
     else if (a === '--derived') out.derived = argv[++k];
     else if (a === '--config') out.config = argv[++k];
     else if (a === '--drop-start-interval') out.dropStartInterval = true;
+    else if (a === '--target') out.target = argv[++k];
     else if (a === '--no-start-interval') out.noStartInterval = true;
     else if (a === '--build-arg') {
       const [n, ...v] = argv[++k].split('=');
@@ -140,7 +142,7 @@ function chunks(p) {
 function derive(opt) {
   const text = fs.readFileSync(opt.dockerfile, 'utf8');
   const p = parse(text);
-  const runtime = stageOf(p, 'runtime') || p.stages[p.stages.length - 1];
+  const runtime = stageOf(p, opt.target || 'runtime') || die(`no stage ${opt.target}`);
   const builderText = fs.readFileSync(opt.builder || path.join(__dirname, 'debian-builder.Dockerfile'), 'utf8');
   const { preamble, chunks: texts } = chunks(p);
 
