@@ -351,6 +351,8 @@ start worker "${ro[@]}" -e HEALTHPROBE_URL=none -e HEALTHPROBE_WRITABLE=/tmp "$c
 start worker-http "${ro[@]}" "$contract" "${worker_cmd[@]}"
 # The production command on a read-only root with the documented volumes.
 start service "${ro[@]}" "$service_image"
+# ... and with no volume at all: the evidence that gunicorn writes nothing but /dev/shm.
+start service-novol "${ro_bare[@]}" "$service_image"
 start hung "${ro[@]}" "$contract"
 start noshell "${ro[@]}" "$noshell"
 # Controls for the no-shell case: a shell-form check passes with a shell, and cannot without one.
@@ -457,6 +459,13 @@ slogs="$(eng logs "$run_id-service" 2>&1)"
 detail="$(tail -n 8 <<<"$slogs")"
 check "service target: gunicorn bound 0.0.0.0:\$PORT by itself and booted its uvicorn workers, no EROFS" \
   eval 'grep -q "Listening at: http://0.0.0.0:8080" <<<"$slogs" && grep -q "Booting worker with pid" <<<"$slogs" && grep -q "uvicorn.workers.UvicornWorker" <<<"$slogs" && ! grep -qi "read-only file system" <<<"$slogs"'
+settle service-novol healthy
+check "service target, read-only root and no volume at all: healthy (gunicorn writes only /dev/shm)" \
+  verdict service-novol healthy 0 '^healthy: ' 'pass +webhook:http +HTTP 200' 'pass +filesystem:/dev/shm '
+nlogs="$(eng logs "$run_id-service-novol" 2>&1)"
+detail="$(tail -n 8 <<<"$nlogs")"
+check "service target with no volume: workers booted, nothing hit the read-only filesystem" \
+  eval 'grep -q "Booting worker with pid" <<<"$nlogs" && ! grep -Eqi "read-only file system|Traceback" <<<"$nlogs"'
 
 settle degraded healthy
 check "webhook degraded: still healthy, the stored log carries the warning" \
