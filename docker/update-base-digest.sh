@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Re-pin an image ARG of the Dockerfiles (default: BASE_IMAGE, the Amazon Linux 2023 base) to the
-# digest its tag points at now, or move it to a new tag. Rewrites `ARG NAME=repo:tag@sha256:...`
-# in place and nothing else; refuses anything that is not a sha256 digest of 64 hex digits.
+# multi-platform INDEX digest its tag points at now, or move it to a new tag. Rewrites
+# `ARG NAME=repo:tag@sha256:...` (and `ARG NAME_DIGEST=sha256:...`, if present) in place and nothing else.
 #
 #   docker/update-base-digest.sh                         # same tag, current digest
 #   docker/update-base-digest.sh --tag 2023.11.20260501.0  # a newer dated release
 #   docker/update-base-digest.sh --arg UV_IMAGE --tag 0.9.20
+#   docker/update-base-digest.sh --arg PROBE_BUILDER_IMAGE --file docker/Dockerfile
 #   docker/update-base-digest.sh --check                 # exit 1 if the pin is stale, change nothing
 #
-# The digest comes from `docker buildx imagetools inspect`, else `skopeo inspect --raw` (the digest
-# of a manifest is the sha256 of its bytes). DIGEST_RESOLVER=CMD replaces both: CMD IMAGE:TAG must
-# print the digest (the tests use a stub; nothing else should need it).
+# Only an index (OCI image index or Docker manifest list) naming linux/amd64 and linux/arm64 is
+# accepted: a per-platform manifest digest would make every --platform build that one arch. A pin
+# that is one platform's manifest of the tag's index is replaced by the index digest (--check:
+# reported as stale). The tag's raw manifest comes from `docker buildx imagetools inspect --raw`,
+# else `skopeo inspect --raw`; its digest is the sha256 of those bytes. DIGEST_RESOLVER=CMD
+# replaces both: CMD IMAGE:TAG prints the raw manifest (the tests use a stub).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,7 +23,7 @@ new_tag=""
 check=0
 files=()
 
-usage() { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 64; }
+usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 64; }
 die() { echo "update-base-digest: $*" >&2; exit 1; }
 
 while [ $# -gt 0 ]; do
@@ -50,34 +54,51 @@ repo="${BASH_REMATCH[1]}"
 tag="${new_tag:-${BASH_REMATCH[3]}}"
 old_digest="${BASH_REMATCH[4]}"
 
-resolve() {
-  local ref="$1" out
+# The raw manifest the tag points at, byte for byte, into a file (the digest is its sha256).
+raw_manifest() {
+  local ref="$1" out="$2"
   if [ -n "${DIGEST_RESOLVER:-}" ]; then
-    $DIGEST_RESOLVER "$ref"
+    $DIGEST_RESOLVER "$ref" >"$out"
   elif command -v docker >/dev/null 2>&1 && docker buildx version >/dev/null 2>&1; then
-    out="$(docker buildx imagetools inspect "$ref" --format '{{json .Manifest}}')"
-    grep -o '"digest": *"sha256:[0-9a-f]*"' <<<"$out" | head -n1 | grep -o 'sha256:[0-9a-f]*'
+    docker buildx imagetools inspect --raw "$ref" >"$out"
   elif command -v skopeo >/dev/null 2>&1; then
-    out="$(mktemp)"
     skopeo inspect --raw "docker://$ref" >"$out"
-    echo "sha256:$(sha256sum "$out" | cut -d' ' -f1)"
-    rm -f "$out"
   else
     die "need docker buildx or skopeo to resolve $ref"
   fi
 }
 
-digest="$(resolve "$repo:$tag")" || die "could not resolve $repo:$tag"
-digest="$(printf '%s' "$digest" | tr -d '[:space:]')"
+manifest="$(mktemp)"
+trap 'rm -f "$manifest"' EXIT
+raw_manifest "$repo:$tag" "$manifest" || die "could not resolve $repo:$tag"
+[ -s "$manifest" ] || die "refusing an empty manifest for $repo:$tag"
+flat="$(tr -d '[:space:]' <"$manifest")"
+[[ "$flat" == "{"*'"schemaVersion":2'* ]] || die "refusing $repo:$tag: the registry's answer is not an image manifest"
+# An index lists manifests; a single-platform image manifest has a config and layers instead.
+if [[ "$flat" != *'"manifests":['* ]] || [[ "$flat" == *'"layers":['* ]]; then
+  die "refusing $repo:$tag: it is a single-platform manifest, not a multi-platform index (pin the index, so every --platform gets its own arch)"
+fi
+for arch in amd64 arm64; do
+  [[ "$flat" == *'"architecture":"'"$arch"'"'* ]] || die "refusing $repo:$tag: its index has no linux/$arch image"
+done
+digest="sha256:$(sha256sum "$manifest" | cut -d' ' -f1)"
 [[ "$digest" =~ ^sha256:[0-9a-f]{64}$ ]] || die "refusing malformed digest for $repo:$tag: '$digest'"
+# The pin is one platform's manifest of this very index: the bug this script exists to fix.
+per_platform=0
+if [ "$old_digest" != "$digest" ] && [[ "$flat" == *'"digest":"'"$old_digest"'"'* ]]; then
+  per_platform=1
+  echo "update-base-digest: ${arg_name} pins $old_digest, a per-platform manifest of $repo:$tag's index $digest" >&2
+fi
 
 new="$repo:$tag@$digest"
-if [ "$new" = "$current" ]; then
+companion="$(grep -m1 -E "^ARG ${arg_name}_DIGEST=" "${files[0]}" || true)"
+if [ "$new" = "$current" ] && { [ -z "$companion" ] || [ "$companion" = "ARG ${arg_name}_DIGEST=$digest" ]; }; then
   echo "update-base-digest: ${arg_name} is current ($current)"
   exit 0
 fi
 if [ "$check" -eq 1 ]; then
-  echo "update-base-digest: ${arg_name} is stale: $current -> $new" >&2
+  [ "$per_platform" -eq 1 ] || echo "update-base-digest: ${arg_name} is stale: $current -> $new" >&2
+  [ "$per_platform" -eq 0 ] || echo "update-base-digest: ${arg_name} is not an index digest: $current -> $new" >&2
   exit 1
 fi
 # Every file must have the line before any is written: never a half-updated pair.
@@ -86,9 +107,10 @@ for f in "${files[@]}"; do
 done
 for f in "${files[@]}"; do
   tmp="$(mktemp "$f.XXXXXX")"
-  # Replace only that ARG line, literally (awk compares strings, no regex from the digest).
-  awk -v name="ARG ${arg_name}=" -v value="$new" \
-    'index($0, name) == 1 { print name value; next } { print }' "$f" >"$tmp"
+  # Replace only that ARG line, literally (awk compares strings, no regex from the digest), and its
+  # companion `ARG NAME_DIGEST=` (the digest alone, for the base.digest label) where there is one.
+  awk -v name="ARG ${arg_name}=" -v value="$new" -v dname="ARG ${arg_name}_DIGEST=" -v digest="$digest" \
+    'index($0, name) == 1 { print name value; next } index($0, dname) == 1 { print dname digest; next } { print }' "$f" >"$tmp"
   chmod --reference="$f" "$tmp"
   mv "$tmp" "$f"
   echo "update-base-digest: $f: ${arg_name} $old_digest -> $tag@$digest"

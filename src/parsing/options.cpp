@@ -195,14 +195,17 @@ Options build_options(const RawSettings &raw, const Environment &env, bool no_ht
   }
 
   if (!no_http) {
-    if (auto url = raw.last("--url", env)) {
+    // "--url none" (HEALTHPROBE_URL=none) is --no-http's twin, so a worker container without an
+    // HTTP server can turn the image's HTTP check off through its environment alone.
+    const auto url = raw.last("--url", env);
+    if (!url) {
+      options.url = default_url(env);
+    } else if (url->value != "none") {
       UrlError error;
       auto parsed = parse_url(url->value, error);
       // The URL itself is not echoed: it may carry credentials or a token in its query.
       if (!parsed) throw UsageError(url->source + " is not a usable URL: " + error.message);
       options.url = *parsed;
-    } else {
-      options.url = default_url(env);
     }
   }
 
@@ -343,7 +346,7 @@ usage: healthprobe [check] [OPTIONS]
 Runs every enabled check once within one deadline, prints a report, and exits.
 
   flag                  variable                   default
-  --url URL             HEALTHPROBE_URL            http://127.0.0.1:$PORT/health (PORT: 8080)
+  --url URL|none        HEALTHPROBE_URL            http://127.0.0.1:$PORT/health (PORT: 8080)
   --timeout DUR         HEALTHPROBE_TIMEOUT        2s (deadline for the whole run)
   --expect-status LIST  HEALTHPROBE_EXPECT_STATUS  200-299 (e.g. 200,204,300-399)
   --header 'N: v'                                  extra request header, repeatable
@@ -351,7 +354,7 @@ Runs every enabled check once within one deadline, prints a report, and exits.
   --require N[,N]       HEALTHPROBE_REQUIRE        distributions the venv must hold
   --writable DIR|none   HEALTHPROBE_WRITABLE (:)   /tmp, repeatable
   --min-free SIZE       HEALTHPROBE_MIN_FREE       0 (bytes, KiB, MiB, GiB)
-  --no-http                                        skip the HTTP check
+  --no-http                                        skip the HTTP check (= --url none)
   --format text|json    HEALTHPROBE_FORMAT         text
   -q, --quiet                                      print nothing
   -v, --verbose                                    debug log on stderr

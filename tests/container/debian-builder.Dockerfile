@@ -6,6 +6,19 @@
 # (as UV_COMPILE_BYTECODE=1 and the real compileall step do), and the app under /app/src.
 FROM base AS builder
 ARG PYTHON_VERSION
+# The service's third-party dependencies, modelled (no PyPI here): Debian's builds of the same
+# projects (gunicorn, uvicorn, boto3/botocore, ...), their files copied from dist-packages into the
+# venv, where uv would have installed the wheels. run.sh passes the list; empty: none.
+ARG VENV_EXTRAS=
+# First, so a build that changes only VENV_PYTHON reuses this layer.
+RUN mkdir -p /opt/extras \
+ && if [ -n "$VENV_EXTRAS" ]; then \
+      ls /usr/lib/python3/dist-packages | sort >/tmp/before \
+      && apt-get update -qq \
+      && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $VENV_EXTRAS >/dev/null \
+      && ls /usr/lib/python3/dist-packages | sort >/tmp/after \
+      && comm -13 /tmp/before /tmp/after | while read -r entry; do cp -a "/usr/lib/python3/dist-packages/$entry" /opt/extras/; done; \
+    fi
 # The interpreter the venv is made with. The default is the runtime's own. The dangling-venv case
 # passes a path that exists only in this stage: the classic multi-stage mistake (a venv made against
 # /usr/local/bin/python3 of a builder image, run on a base whose Python lives elsewhere).
@@ -22,5 +35,6 @@ COPY --from=webhook . /app
 RUN /opt/tools/bin/pip wheel -q --no-cache-dir --no-deps --no-index --no-build-isolation -w /wheels /app \
  && rm -rf /app/build /app/*.egg-info \
  && "$VENV_PYTHON" -m venv --without-pip /app/.venv \
+ && cp -a /opt/extras/. "/app/.venv/lib/python${PYTHON_VERSION}/site-packages/" \
  && /opt/tools/bin/pip --python /app/.venv/bin/python install -q --no-cache-dir --no-deps --no-index /wheels/*.whl \
  && /app/.venv/bin/python -m compileall -q --invalidation-mode unchecked-hash /app/src

@@ -4,6 +4,7 @@
 // policy suite's own parse() (tests/docker/policy.js), so both suites read the Dockerfile one way.
 //
 //   node derive.js derive --dockerfile docker/Dockerfile [--builder FILE] [--drop-start-interval]
+//       [--target STAGE]   (default: runtime; `service` for the gunicorn production command)
 //       prints the derived Containerfile: the real runtime stage and the stages it needs, verbatim
 //       (comments included), except: the Amazon Linux base comes from --build-arg BASE_IMAGE (the
 //       local Debian base), every dnf/microdnf/yum step is swapped for its Debian equivalent (or
@@ -44,6 +45,7 @@ function args(argv) {
     else if (a === '--derived') out.derived = argv[++k];
     else if (a === '--config') out.config = argv[++k];
     else if (a === '--drop-start-interval') out.dropStartInterval = true;
+    else if (a === '--target') out.target = argv[++k];
     else if (a === '--no-start-interval') out.noStartInterval = true;
     else if (a === '--build-arg') {
       const [n, ...v] = argv[++k].split('=');
@@ -140,7 +142,7 @@ function chunks(p) {
 function derive(opt) {
   const text = fs.readFileSync(opt.dockerfile, 'utf8');
   const p = parse(text);
-  const runtime = stageOf(p, 'runtime') || p.stages[p.stages.length - 1];
+  const runtime = stageOf(p, opt.target || 'runtime') || die(`no stage ${opt.target}`);
   const builderText = fs.readFileSync(opt.builder || path.join(__dirname, 'debian-builder.Dockerfile'), 'utf8');
   const { preamble, chunks: texts } = chunks(p);
 
@@ -230,8 +232,10 @@ function check(opt) {
   const rRuntime = stageOf(real, 'runtime') || real.stages[real.stages.length - 1];
   const dRuntime = stageOf(derived, 'runtime') || derived.stages[derived.stages.length - 1];
 
-  // 1. The derived file's runtime stage: same instructions, in the same order, except RUN.
-  const pick = (s) => s.instructions.filter((i) => COMPARED.includes(i.keyword));
+  // 1. The derived file's runtime stage and the stages it is built FROM (app, base): same
+  // instructions, in the same order, except RUN.
+  const inChain = (s) => { const out = []; for (let x = s; x; x = x.parent) out.unshift(x); return out; };
+  const pick = (s) => inChain(s).flatMap((x) => x.instructions).filter((i) => COMPARED.includes(i.keyword));
   const ri = pick(rRuntime);
   const di = pick(dRuntime);
   for (let k = 0; k < Math.max(ri.length, di.length); k++) {
@@ -248,7 +252,7 @@ function check(opt) {
     // Docker's inspect has the health check in .Config.Healthcheck; podman's in .HealthCheck.
     const inspected = JSON.parse(fs.readFileSync(opt.config, 'utf8'));
     const cfg = inspected.Config || inspected;
-    const last = (kw) => rRuntime.instructions.filter((i) => i.keyword === kw).pop();
+    const last = (kw) => inChain(rRuntime).flatMap((x) => x.instructions).filter((i) => i.keyword === kw).pop();
     const want = {};
     const user = last('USER');
     want.User = user ? user.ins.getArguments().map((a) => a.getValue()).join(' ') : '';
@@ -290,7 +294,7 @@ function check(opt) {
         if (!(have[k] || '').startsWith(prefix)) problems.push(`image ENV ${k}='${have[k]}', real declares '${v}'`);
       } else if (have[k] !== v) problems.push(`image ENV ${k}='${have[k]}', real '${v}'`);
     }
-    const exposed = rRuntime.instructions.filter((i) => i.keyword === 'EXPOSE')
+    const exposed = inChain(rRuntime).flatMap((x) => x.instructions).filter((i) => i.keyword === 'EXPOSE')
       .flatMap((i) => i.ins.getArguments().map((a) => (a.getValue().includes('/') ? a.getValue() : `${a.getValue()}/tcp`)));
     for (const port of exposed) {
       if (!cfg.ExposedPorts || !(port in cfg.ExposedPorts)) problems.push(`image does not expose ${port}`);

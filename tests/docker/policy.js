@@ -61,10 +61,14 @@ function parse(text) {
   for (const ins of df.getInstructions()) {
     const keyword = ins.getKeyword();
     if (keyword === 'FROM') {
+      // dockerfile-ast keeps flags (--platform=...) out of the arguments: the image comes first.
       const expanded = ins.getExpandedArguments().map((a) => a.getValue());
-      const flagsCount = ins.getFlags().length;
-      const image = expanded[flagsCount] || '';
-      stage = { name: ins.getBuildStage(), image, from: ins, line: ins.getRange().start.line + 1, instructions: [], vars: {} };
+      const image = expanded[0] || '';
+      const platformFlag = ins.getFlags().find((f) => f.getName() === 'platform');
+      stage = {
+        name: ins.getBuildStage(), image, platform: platformFlag ? platformFlag.getValue() : null,
+        from: ins, line: ins.getRange().start.line + 1, instructions: [], vars: {},
+      };
       stages.push(stage);
       continue;
     }
@@ -286,6 +290,10 @@ function checkDockerfile(text) {
     }
   }
 
+  checkProbeCrossBuild(p, add);
+  checkBuildTimeProbe(p, runtimeChain, add);
+  checkExplicitWebhookCopy(p, add);
+
   // Anywhere in the file: no `curl ... | sh` (or wget), heredocs included.
   for (const s of stages) {
     for (const i of s.instructions) {
@@ -306,6 +314,57 @@ function checkDockerfile(text) {
     }
   }
   return v;
+}
+
+// A stage that builds the probe (runs cmake) runs on the build machine and cross-compiles for the
+// image's arch: FROM --platform=$BUILDPLATFORM, ARG TARGETARCH, and TARGETARCH choosing the arm64
+// preset. Without it every --platform builds the build machine's probe (or emulates the compiler).
+function checkProbeCrossBuild(p, add) {
+  for (const s of p.stages) {
+    const runs = s.instructions.filter((i) => i.keyword === 'RUN');
+    if (!runs.some((i) => /\bcmake\b/.test(shellText(i.text)))) continue;
+    if (!/^\$\{?BUILDPLATFORM\}?$/.test(s.platform || '')) {
+      add('probe-cross-build', `stage ${s.name || '?'} builds the probe but is not FROM --platform=$BUILDPLATFORM (${s.platform || 'no --platform'})`, s.line);
+    }
+    const declared = s.instructions.some((i) => i.keyword === 'ARG' && i.ins.getProperty() && i.ins.getProperty().getName() === 'TARGETARCH');
+    const wired = runs.some((i) => /\$\{?TARGETARCH\}?/.test(i.text) && /release-arm64/.test(i.text));
+    if (!declared || !wired) {
+      add('probe-cross-build', `stage ${s.name || '?'} does not choose the probe's preset from TARGETARCH (ARG TARGETARCH ${declared ? 'declared' : 'missing'}; release-arm64 ${wired ? 'wired' : 'not wired'} to it)`, s.line);
+    }
+  }
+}
+
+// An image that requires distributions in its venv (HEALTHPROBE_REQUIRE) checks them while it is
+// built: a RUN of the probe with --no-http in the runtime chain, after the venv is copied and the
+// requirement set, so a wrong WEBHOOK_REQUIRE fails `docker build` instead of the deploy.
+function checkBuildTimeProbe(p, runtimeChain, add) {
+  const ordered = [...runtimeChain].reverse().flatMap((s) => s.instructions);
+  const requireAt = ordered.findIndex((i) => i.keyword === 'ENV' && i.ins.getProperties().some((x) => x.getName() === 'HEALTHPROBE_REQUIRE'));
+  if (requireAt < 0) return;
+  let venvAt = -1;
+  ordered.forEach((i, k) => { if (i.keyword === 'COPY' && /\.venv\b/.test(i.text)) venvAt = k; });
+  const ok = ordered.some((i, k) => {
+    if (i.keyword !== 'RUN' || k < requireAt || k < venvAt) return false;
+    const args = jsonForm(i.text, /\bRUN\b/i);
+    const argv = args || words(shellText(i.text));
+    return /(^|\/)healthprobe$/.test(argv[0] || '') && (argv.includes('--no-http') || argv.includes('--url') && argv[argv.indexOf('--url') + 1] === 'none');
+  });
+  if (!ok) add('build-time-probe', 'the image sets HEALTHPROBE_REQUIRE but no RUN of healthprobe --no-http after the venv and that ENV checks it at build time');
+}
+
+// The webhook's source is copied path by path: `COPY --from=webhook . ...` would carry a developer's
+// .venv, .env or caches into the builder.
+function checkExplicitWebhookCopy(p, add) {
+  for (const s of p.stages) {
+    for (const i of s.instructions) {
+      if (i.keyword !== 'COPY') continue;
+      const from = i.ins.getFlags().find((f) => f.getName() === 'from');
+      if (!from || (from.getValue() || '').toLowerCase() !== 'webhook') continue;
+      const sources = i.ins.getArguments().map((a) => a.getValue()).slice(0, -1);
+      const whole = sources.filter((src) => /^(\.|\.\/|\/|\*|\/\*|\.\/\*)$/.test(src));
+      if (whole.length) add('explicit-webhook-copy', `COPY --from=webhook ${whole.join(' ')} copies the whole context; name the paths`, i.line);
+    }
+  }
 }
 
 // The runtime stage's environment as ENV leaves it (ARG defaults substituted).

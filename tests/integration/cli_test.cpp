@@ -92,3 +92,18 @@ TEST_CASE("the text report leads with a verdict and lists each check", "[cli]") 
   CHECK_THAT(result.out, Catch::Contains("pass  filesystem:" + dir.path()));
   CHECK_THAT(result.out, Catch::Contains("filesystem:/ "));
 }
+
+TEST_CASE("HEALTHPROBE_URL=none runs the other checks and no HTTP check (a worker container)",
+          "[cli]") {
+  TempDir dir;
+  auto env = minimal_env();
+  env["HEALTHPROBE_URL"] = "none";
+  env["HEALTHPROBE_WRITABLE"] = dir.path();
+  // Port 1: were the HTTP check still on, nothing would answer and the run would be unhealthy.
+  env["PORT"] = "1";
+  const auto result = probe({}, env);
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(first_line(result.out), Catch::StartsWith("healthy:"));
+  CHECK_THAT(result.out, Catch::Contains("pass  filesystem:" + dir.path()));
+  CHECK_THAT(result.out, !Catch::Contains("http"));
+}

@@ -98,6 +98,21 @@ TEST_CASE("--no-http drops the HTTP check; --writable none drops the directory c
   CHECK(parse({}, {{"HEALTHPROBE_WRITABLE", "none"}}).options.writable.empty());
 }
 
+TEST_CASE("HEALTHPROBE_URL=none (or --url none) is --no-http through the environment",
+          "[options]") {
+  // A worker container of the web image: no server, so its environment turns the HTTP check off.
+  const auto worker = parse({}, {{"HEALTHPROBE_URL", "none"}});
+  REQUIRE(worker.command == Command::Check);
+  CHECK_FALSE(worker.options.url);
+  CHECK_FALSE(parse({"--url", "none"}).options.url);
+  // Even a broken PORT does not matter once the HTTP check is off.
+  CHECK(parse({}, {{"HEALTHPROBE_URL", "none"}, {"PORT", "eighty"}}).command == Command::Check);
+  // A flag still beats its variable: an explicit URL turns the check back on for `docker exec`.
+  CHECK(parse({"--url", "http://127.0.0.1:9/health"}, {{"HEALTHPROBE_URL", "none"}}).options.url);
+  // Only the exact word: anything else is still a URL, and a bad one is still refused.
+  CHECK(parse({}, {{"HEALTHPROBE_URL", "None"}}).command == Command::UsageError);
+}
+
 TEST_CASE("headers are repeatable and validated without echoing their values", "[options]") {
   const auto ok = parse({"--header", "Authorization: Bearer abc", "--header", "X-Probe:1"});
   REQUIRE(ok.command == Command::Check);

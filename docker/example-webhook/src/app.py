@@ -4,7 +4,9 @@ It answers like the real service (see ../shared/notes/context.md): GET /health,
 /health/ready and /health/live, also under a stage prefix (/{stage}/health).
 With WEBHOOK_MODE=degraded it still answers 200, as the real service does when its
 secrets are missing at start-up, with "mode": "degraded" and a "warning".
-Used by the probe's integration tests, the README demo and the example image.
+Used by the probe's integration tests, the README demo and the example image. `python -m src.app`
+serves it with the standard library; create_app() is the same endpoints as an ASGI app, for the
+production command (gunicorn with uvicorn workers) where gunicorn and uvicorn are installed.
 """
 
 import json
@@ -53,6 +55,32 @@ class HealthHandler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 (http.server's signature)
         if os.environ.get("WEBHOOK_ACCESS_LOG") == "1":
             super().log_message(format, *args)
+
+
+def create_app():
+    """ASGI application factory, as the real service's: `gunicorn "src.app:create_app()"
+    --worker-class uvicorn.workers.UvicornWorker` (docker/Dockerfile's `service` target) serves it."""
+    degraded = os.environ.get("WEBHOOK_MODE") == "degraded"
+
+    async def app(scope, receive, send):
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            return
+        answer = health_body(scope["path"], degraded)
+        code, body = answer if answer else (404, {"error": "not found"})
+        payload = json.dumps(body).encode()
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
+        await send({"type": "http.response.start", "status": code, "headers": headers})
+        await send({"type": "http.response.body", "body": payload})
+
+    return app
 
 
 def main() -> int:
