@@ -193,7 +193,12 @@ std::vector<Observation> HttpCheck::run(const Deadline &deadline, Interruption &
       return {failed(guard.failure() + " from " + where)};
     }
     const bool finished = exchange.error == httplib::Error::Success || exchange.body_capped;
-    if (exchange.cut_at_deadline || (!finished && deadline.remaining() <= kDeadlineSlack)) {
+    const bool at_deadline =
+        exchange.cut_at_deadline || (!finished && deadline.remaining() <= kDeadlineSlack);
+    if (!at_deadline && !guard.truncation().empty()) {
+      return {failed(guard.truncation() + " from " + where)};
+    }
+    if (at_deadline) {
       const std::string budget = format_duration(deadline.budget());
       if (!exchange.wire.connected) {
         return {failed("could not connect to " + where + " within the " + budget + " deadline (" +

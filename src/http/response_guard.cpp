@@ -106,20 +106,17 @@ bool ResponseGuard::feed(const char *data, size_t size, std::string &out) {
 }
 
 bool ResponseGuard::end_of_stream() {
-  switch (phase_) {
-    case Phase::Body:
-      if (framing_ == Framing::UntilClose) {
-        phase_ = Phase::Done;
-        return true;
-      }
-      return fail(framing_ == Framing::Chunked
-                      ? "malformed response (the chunked body ended early)"
-                      : "malformed response (the body is shorter than its Content-Length)");
-    case Phase::Done:
-      return true;
-    default:
-      return false;  // closed before the head ended: the phase tells how far it got
-  }
+  if (phase_ == Phase::Body && framing_ == Framing::UntilClose) phase_ = Phase::Done;
+  if (phase_ == Phase::Done) return true;
+  closed_early_ = true;  // the phase tells how far the response got
+  return false;
+}
+
+std::string ResponseGuard::truncation() const {
+  if (!closed_early_ || phase_ != Phase::Body) return "";
+  return framing_ == Framing::Chunked
+             ? "malformed response (the chunked body ended early)"
+             : "malformed response (the body is shorter than its Content-Length)";
 }
 
 // One byte of a head: counted before it is kept, so no line ever grows past the limit.

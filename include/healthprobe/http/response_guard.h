@@ -34,9 +34,12 @@ class ResponseGuard {
 
   // Bytes from the server: appends what httplib should read to out. False once Failed.
   bool feed(const char *data, size_t size, std::string &out);
-  // The server closed the connection: true when that ends the response (a body delimited by
-  // the close); a response cut short in its framing fails.
+  // The connection closed: true when that ends the response (a body delimited by the close).
+  // Otherwise the response stays in its phase: a close by the server there is a truncation, a
+  // close by the probe at the deadline is not (the caller knows which).
   bool end_of_stream();
+  // What a close in the middle of a framed body means, "" if the body was not cut short.
+  std::string truncation() const;
 
   Phase phase() const { return phase_; }
   // The final status code, 0 until the final response's head is complete.
@@ -79,6 +82,7 @@ class ResponseGuard {
   uint64_t remaining_ = 0;  // of the body (Length) or of the current chunk (Chunked)
   ChunkState chunk_ = ChunkState::SizeLine;
   size_t trailer_bytes_ = 0;
+  bool closed_early_ = false;
 };
 
 }  // namespace healthprobe
