@@ -221,8 +221,8 @@ std::vector<Observation> HttpCheck::run(const Deadline &deadline, Interruption &
                                 : "before a status line arrived"))};
   }
   if (unreachable.empty()) {
-    return {
-        failed("deadline of " + format_duration(deadline.budget()) + " passed before connecting")};
+    return {failed("could not connect within the " + format_duration(deadline.budget()) +
+                   " deadline: it passed before the HTTP check could start")};
   }
   return {failed("nothing accepts connections on " + join(unreachable, " or ") +
                  " (is the server up and listening there?)")};
