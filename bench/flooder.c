@@ -9,16 +9,24 @@
  *       body          a 200 with no length and a body that never ends
  *       chunked-body  a 200 with a chunked body of endless 4 KiB chunks
  * Single-threaded: the bench probes one at a time. Binds loopback only. */
+#define _GNU_SOURCE /* POLLRDHUP */
 #include <arpa/inet.h>
+#include <poll.h>
 #include <signal.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+/* Stops as soon as the client has closed its end: a client that closed without reading leaves a
+ * zero window, and a plain blocking send would wait on it forever, starving the next client. */
 static int send_all(int fd, const char *p, size_t n) {
   while (n > 0) {
-    ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+    struct pollfd pfd = {fd, POLLOUT | POLLRDHUP, 0};
+    if (poll(&pfd, 1, 5000) <= 0 || (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR))) return 0;
+    ssize_t w = send(fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (w < 0 && errno == EAGAIN) continue;
     if (w <= 0) return 0;
     p += w;
     n -= (size_t)w;
