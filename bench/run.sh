@@ -5,6 +5,7 @@
 # own helpers (floor, responder, spawn launcher: static C), then measures healthprobe, curl, busybox
 # wget, a Python urllib one-liner and the raw-socket floor side by side, interleaved, against servers
 # on 127.0.0.1, and regenerates bench/results.json, docs/bench.png and the README's benchmark table.
+# Then bench/floods.py measures the probe's peak RSS against flooding servers (bench/floods.json).
 #
 # Environment: BENCH_RUNS (default 100, at least 30), BENCH_WARMUP (default 5).
 set -euo pipefail
@@ -29,6 +30,7 @@ mkdir -p "$out"
 cc -O2 -static -s -o "$out/floor" bench/floor.c
 cc -O2 -static -s -o "$out/responder" bench/responder.c
 cc -O2 -static -s -o "$out/spawn" bench/spawn.c
+cc -O2 -static -s -o "$out/flooder" bench/flooder.c
 
 # measure.py owns the servers (and kills them on any exit); this trap covers a kill of the whole run.
 pids=()
@@ -41,6 +43,10 @@ trap cleanup EXIT INT TERM
   --runs "${BENCH_RUNS:-100}" --warmup "${BENCH_WARMUP:-5}" --out bench/results.json &
 pids+=("$!")
 wait "${pids[0]}"
+
+# Peak RSS against servers that never stop sending (issue 8: at most 4 MiB each).
+/usr/bin/python3 bench/floods.py --probe "release=$probe" --spawn "$out/spawn" --flooder "$out/flooder" \
+  --runs "${BENCH_FLOOD_RUNS:-30}" --out bench/floods.json || true # the table says within/OVER
 
 /usr/bin/python3 bench/report.py --results bench/results.json --readme README.md --chart docs/bench.png \
   --work "$out"

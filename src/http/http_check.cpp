@@ -1,7 +1,8 @@
 #include "healthprobe/http/http_check.h"
 
-#include <httplib.h>
 #include <spdlog/spdlog.h>
+
+#include "healthprobe/http/guarded_client.h"
 
 #include "healthprobe/parsing/byte_size.h"
 #include "healthprobe/parsing/duration.h"
@@ -18,14 +19,21 @@ constexpr std::chrono::milliseconds kStallMargin{1000};
 // timeout set to the time left ends within a few ms of the deadline, not after it).
 constexpr std::chrono::milliseconds kDeadlineSlack{20};
 
+// An exchange cut at the deadline whose last bytes arrived this recently was cut while the server
+// was still sending, not while it was silent.
+constexpr std::chrono::milliseconds kStillSending{250};
+
 // What one connection attempt to one address produced.
 struct Exchange {
   httplib::Error error = httplib::Error::Unknown;
-  int status = 0;  // 0 until the status line and headers were read
+  GuardedExchange wire;  // what the server sent, as the guard read it
   std::string body;
   bool body_capped = false;
   bool cut_at_deadline = false;
+  bool still_sending = false;  // bytes were arriving when the deadline cut the exchange
   std::chrono::milliseconds latency{0};
+
+  int status() const { return wire.guard.status(); }
 };
 
 std::string address_for_message(const std::string &address, int port) {
@@ -42,10 +50,9 @@ std::string join(const std::vector<std::string> &items, const char *separator) {
   return out;
 }
 
-Exchange exchange_once(const std::string &address, const Url &url, const httplib::Headers &headers,
-                       const Deadline &deadline, Interruption &interruption) {
-  Exchange exchange;
-  httplib::Client client(address, url.port);
+void exchange_once(const std::string &address, const Url &url, const httplib::Headers &headers,
+                   const Deadline &deadline, Interruption &interruption, Exchange &exchange) {
+  GuardedClient client(address, url.port, exchange.wire);
   // The connect timeout is the time left (shutting a socket does not end a connect in progress).
   // Reads and writes get more than that, so that the run's watchdog, not httplib's own read
   // timeout firing a moment earlier, ends a stalled exchange and the report can say why.
@@ -55,38 +62,38 @@ Exchange exchange_once(const std::string &address, const Url &url, const httplib
   client.set_write_timeout(left + kStallMargin);
   client.set_keep_alive(false);
   client.set_follow_location(false);  // a redirect is an answer to report, not to chase
+  client.set_decompress(false);       // an encoded body is judged on its status code instead
 
   const auto started = Deadline::Clock::now();
   // At the deadline the watchdog shuts the socket: a blocked read returns at once.
   const auto scope = interruption.on_interrupt([&client] { client.stop(); });
   if (interruption.interrupted()) {
     exchange.cut_at_deadline = true;  // the deadline passed before the request could start
-    return exchange;
+    return;
   }
-  auto result = client.Get(
-      url.target, headers,
-      [&exchange](const httplib::Response &response) {
-        exchange.status = response.status;
-        return true;
-      },
-      [&exchange](const char *data, size_t length) {
-        const size_t room = HttpCheck::kBodyLimit - exchange.body.size();
-        exchange.body.append(data, length < room ? length : room);
-        if (exchange.body.size() < HttpCheck::kBodyLimit) return true;
-        exchange.body_capped = true;
-        return false;  // stop reading: decide on what was read
-      });
+  auto result = client.Get(url.target, headers,
+                           httplib::ContentReceiver([&exchange](const char *data, size_t length) {
+                             // One byte past the limit, not the limit itself, shows the body is
+                             // longer than it.
+                             const size_t room = HttpCheck::kBodyLimit - exchange.body.size();
+                             exchange.body.append(data, length < room ? length : room);
+                             if (length <= room) return true;
+                             exchange.body_capped = true;
+                             return false;  // stop reading: decide on what was read
+                           }));
+  const auto ended = Deadline::Clock::now();
   // Interrupted and unfinished: an exchange that completed (or hit the body cap) a moment before
   // the watchdog fired is reported as the answer it was.
   exchange.cut_at_deadline = interruption.interrupted() &&
                              result.error() != httplib::Error::Success && !exchange.body_capped;
-  exchange.latency =
-      std::chrono::duration_cast<std::chrono::milliseconds>(Deadline::Clock::now() - started);
+  exchange.still_sending =
+      exchange.wire.bytes_received > 0 && ended - exchange.wire.last_byte_at < kStillSending;
+  exchange.latency = std::chrono::duration_cast<std::chrono::milliseconds>(ended - started);
   exchange.error = result.error();
-  spdlog::debug("GET {} via {}: {} (status {}, {} body bytes, {} ms)", url.redacted(),
-                address_for_message(address, url.port), httplib::to_string(exchange.error),
-                exchange.status, exchange.body.size(), exchange.latency.count());
-  return exchange;
+  spdlog::debug("GET {} via {}: {} (status {}, {} bytes received, {} body bytes, {} ms)",
+                url.redacted(), address_for_message(address, url.port),
+                httplib::to_string(exchange.error), exchange.status(), exchange.wire.bytes_received,
+                exchange.body.size(), exchange.latency.count());
 }
 
 std::string describe_body(const HealthBody &body) {
@@ -104,9 +111,14 @@ Observation judge(const Exchange &exchange, const StatusRanges &expect) {
   observation.observed_value = static_cast<double>(exchange.latency.count());
   observation.observed_unit = "ms";
   const bool complete = exchange.error == httplib::Error::Success;
-  const HealthBody body = complete ? read_health_body(exchange.body) : HealthBody{};
+  const std::string &coding = exchange.wire.guard.coding();
+  const HealthBody body =
+      complete && coding.empty() ? read_health_body(exchange.body) : HealthBody{};
   std::string detail = describe_body(body);
-  if (exchange.body_capped) {
+  if (!coding.empty()) {
+    detail += "; body is " + printable(coding, 40) +
+              "-encoded, which the probe does not decode, judged on the status code";
+  } else if (exchange.body_capped) {
     detail += "; body longer than " + format_byte_size(HttpCheck::kBodyLimit) +
               ", judged on the status code";
   } else if (!complete) {
@@ -115,12 +127,12 @@ Observation judge(const Exchange &exchange, const StatusRanges &expect) {
   } else if (!body.is_json_object && !exchange.body.empty()) {
     detail += "; body is not a JSON object, judged on the status code";
   }
-  const std::string code = "HTTP " + std::to_string(exchange.status);
+  const std::string code = "HTTP " + std::to_string(exchange.status());
   const std::string timing = " in " + std::to_string(exchange.latency.count()) + " ms";
 
-  if (!expect.contains(exchange.status)) {
+  if (!expect.contains(exchange.status())) {
     observation.status = Status::Fail;
-    const bool redirect = exchange.status >= 300 && exchange.status < 400;
+    const bool redirect = exchange.status() >= 300 && exchange.status() < 400;
     observation.output = code + timing + (redirect ? ", a redirect (not followed)" : "") +
                          ", expected " + expect.text() + detail;
     return observation;
@@ -130,6 +142,24 @@ Observation judge(const Exchange &exchange, const StatusRanges &expect) {
   if (observation.status == Status::Fail)
     observation.output += " (the service reports itself failing)";
   return observation;
+}
+
+// How far an exchange the deadline cut had got.
+std::string progress_at_deadline(const Exchange &exchange) {
+  std::string progress;
+  switch (exchange.wire.guard.phase()) {
+    case ResponseGuard::Phase::StatusLine:
+      progress = "connected, but no status line";
+      break;
+    case ResponseGuard::Phase::Headers:
+      progress = "status line received, headers incomplete";
+      break;
+    default:
+      progress = "HTTP " + std::to_string(exchange.status()) + " but the body was still arriving";
+      break;
+  }
+  if (exchange.still_sending) progress += "; the server kept sending past the deadline";
+  return progress;
 }
 
 Observation failed(std::string output) {
@@ -146,6 +176,7 @@ std::vector<Observation> HttpCheck::run(const Deadline &deadline, Interruption &
       {"Host", url_.authority()},
       {"User-Agent", std::string("healthprobe/") + kVersion},
       {"Accept", "application/health+json, application/json;q=0.9, */*;q=0.1"},
+      {"Accept-Encoding", "identity"},  // the probe decodes no content coding
   };
   // A header the user sets replaces the default of that name (httplib::Headers compares names
   // case-insensitively); repeated user headers are all sent.
@@ -155,33 +186,44 @@ std::vector<Observation> HttpCheck::run(const Deadline &deadline, Interruption &
   std::vector<std::string> unreachable;
   for (const auto &address : url_.connect_addresses()) {
     if (deadline.expired()) break;
-    const Exchange exchange = exchange_once(address, url_, headers, deadline, interruption);
+    Exchange exchange;
+    exchange_once(address, url_, headers, deadline, interruption, exchange);
     const std::string where = address_for_message(address, url_.port);
-    if (exchange.cut_at_deadline ||
-        (exchange.status == 0 && deadline.remaining() <= kDeadlineSlack)) {
-      const std::string progress =
-          exchange.status == 0
-              ? "no status line yet"
-              : "HTTP " + std::to_string(exchange.status) + " but the body was still arriving";
-      return {failed("no complete answer from " + where + " within the " +
-                     format_duration(deadline.budget()) + " deadline (" + progress + "; " +
-                     url_.redacted() + ")")};
+    const ResponseGuard &guard = exchange.wire.guard;
+    if (guard.phase() == ResponseGuard::Phase::Failed) {
+      return {failed(guard.failure() + " from " + where)};
     }
-    if (exchange.status != 0) return {judge(exchange, expect_)};
-    if (exchange.error == httplib::Error::Connection) {
+    const bool finished = exchange.error == httplib::Error::Success || exchange.body_capped;
+    const bool at_deadline =
+        exchange.cut_at_deadline || (!finished && deadline.remaining() <= kDeadlineSlack);
+    if (!at_deadline && !guard.truncation().empty()) {
+      return {failed(guard.truncation() + " from " + where)};
+    }
+    if (at_deadline) {
+      const std::string budget = format_duration(deadline.budget());
+      if (!exchange.wire.connected) {
+        return {failed("could not connect to " + where + " within the " + budget + " deadline (" +
+                       url_.redacted() + ")")};
+      }
+      return {failed("no complete answer from " + where + " within the " + budget + " deadline (" +
+                     progress_at_deadline(exchange) + "; " + url_.redacted() + ")")};
+    }
+    if (exchange.status() != 0) return {judge(exchange, expect_)};
+    if (!exchange.wire.connected) {
       unreachable.push_back(where);  // try the next address family, if any
       continue;
     }
     if (exchange.error == httplib::Error::Write) {
       return {failed("could not send the request to " + where + " (connection reset)")};
     }
-    return {failed(
-        "no valid HTTP response from " + where +
-        " (the connection closed, or the status line or headers were malformed or over 8 KiB)")};
+    const bool status_line = guard.phase() == ResponseGuard::Phase::Headers;
+    return {failed("the connection to " + where + " closed " +
+                   (status_line ? "after the status line, before the headers ended"
+                                : "before a status line arrived"))};
   }
   if (unreachable.empty()) {
-    return {
-        failed("deadline of " + format_duration(deadline.budget()) + " passed before connecting")};
+    return {failed("could not connect within the " + format_duration(deadline.budget()) +
+                   " deadline: it passed before the HTTP check could start")};
   }
   return {failed("nothing accepts connections on " + join(unreachable, " or ") +
                  " (is the server up and listening there?)")};

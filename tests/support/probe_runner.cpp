@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "temp_dir.h"
+
 namespace test_support {
 
 std::string probe_binary() {
@@ -38,6 +40,17 @@ ProcessResult probe(const std::vector<std::string> &args, const EnvMap &env) {
   std::vector<std::string> argv = probe_command();
   argv.insert(argv.end(), args.begin(), args.end());
   return run_process(argv, env);
+}
+
+MeasuredRun probe_measured(const std::vector<std::string> &args, const EnvMap &env) {
+  TempDir dir;
+  const std::string rss_file = dir / "peak-rss";
+  std::vector<std::string> argv{HEALTHPROBE_TEST_RSS_LAUNCHER, rss_file, probe_binary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  MeasuredRun run{run_process(argv, env)};
+  const std::string text = read_file(rss_file);
+  if (!text.empty()) run.peak_rss_kib = std::stol(text);
+  return run;
 }
 
 std::string first_line(const std::string &text) {

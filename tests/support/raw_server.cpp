@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 namespace test_support {
 
@@ -90,6 +91,51 @@ void wait_while_running(const std::atomic<bool> &stopping, int ms) {
   while (!stopping && std::chrono::steady_clock::now() < end) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+}
+
+Step send_bytes(std::string bytes) {
+  return {Step::Kind::Send, std::move(bytes)};
+}
+Step flood(std::string unit) {
+  return {Step::Kind::Flood, std::move(unit)};
+}
+Step drip(std::string unit, int interval_ms) {
+  return {Step::Kind::Drip, std::move(unit), interval_ms};
+}
+Step hang() {
+  return {Step::Kind::Hang, ""};
+}
+Step reset() {
+  return {Step::Kind::Reset, ""};
+}
+
+RawServer::Behaviour scripted(std::vector<Step> script) {
+  return [script = std::move(script)](int client, const std::atomic<bool> &stopping) {
+    read_request_head(client);
+    for (const auto &step : script) {
+      switch (step.kind) {
+        case Step::Kind::Send:
+          if (!send_all(client, step.bytes)) return;
+          break;
+        case Step::Kind::Flood:
+          while (!stopping && send_all(client, step.bytes)) {
+          }
+          return;
+        case Step::Kind::Drip:
+          while (!stopping && send_all(client, step.bytes))
+            wait_while_running(stopping, step.interval_ms);
+          return;
+        case Step::Kind::Hang:
+          wait_while_running(stopping, 60000);
+          return;
+        case Step::Kind::Reset: {
+          linger abort{1, 0};  // close() then sends RST instead of FIN
+          setsockopt(client, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
+          return;
+        }
+      }
+    }
+  };
 }
 
 int unused_port() {

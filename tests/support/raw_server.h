@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace test_support {
 
@@ -39,6 +40,21 @@ bool send_all(int fd, const std::string &text);
 std::string read_request_head(int fd);
 // Sleeps in small steps until stopping is set or ms have passed.
 void wait_while_running(const std::atomic<bool> &stopping, int ms);
+
+// One step of a scripted answer (see scripted()).
+struct Step {
+  enum class Kind { Send, Flood, Drip, Hang, Reset };
+  Kind kind;
+  std::string bytes;
+  int interval_ms = 0;
+};
+Step send_bytes(std::string bytes);            // once
+Step flood(std::string unit);                  // again and again, as fast as the peer reads
+Step drip(std::string unit, int interval_ms);  // again and again, one unit per interval
+Step hang();                                   // silent until the test ends
+Step reset();                                  // abort the connection (RST)
+// A behaviour that reads the request head, then plays the steps in order and closes.
+RawServer::Behaviour scripted(std::vector<Step> script);
 
 // A port on 127.0.0.1 that nothing listens on (bound, then closed).
 int unused_port();

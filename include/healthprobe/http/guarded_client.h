@@ -1,0 +1,33 @@
+#pragma once
+// cpp-httplib's client with a ResponseGuard between the socket and httplib's parser: every byte
+// the server sends passes the guard before httplib sees it (response_guard.h says why).
+#include <httplib.h>
+
+#include <chrono>
+#include <string>
+
+#include "healthprobe/http/response_guard.h"
+
+namespace healthprobe {
+
+// What the guard saw of one exchange; read after the request returns.
+struct GuardedExchange {
+  bool connected = false;  // the TCP connection was established
+  ResponseGuard guard;
+  std::chrono::steady_clock::time_point last_byte_at{};  // when the server last sent anything
+  size_t bytes_received = 0;
+};
+
+class GuardedClient : public httplib::ClientImpl {
+ public:
+  GuardedClient(const std::string &host, int port, GuardedExchange &exchange)
+      : httplib::ClientImpl(host, port), exchange_(exchange) {}
+
+ private:
+  bool process_socket(const Socket &socket,
+                      std::function<bool(httplib::Stream &strm)> callback) override;
+
+  GuardedExchange &exchange_;
+};
+
+}  // namespace healthprobe
