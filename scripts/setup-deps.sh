@@ -26,8 +26,9 @@ case "${1:-}" in
   --build-only) ;;
   "")
     # The tests use real venvs, mounts (unshare, setpriv: util-linux), bubblewrap as a stand-in
-    # for `docker run --read-only`, node for the Dockerfile policy test, and the linters.
-    packages+=(python3-venv util-linux bubblewrap clang-format clang-tidy)
+    # for `docker run --read-only`, strace to hold a real system call open (the leftover-file and
+    # stuck-check tests), node for the Dockerfile policy test, and the linters.
+    packages+=(python3-venv util-linux bubblewrap strace clang-format clang-tidy)
     command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
     ;;
   *) echo "usage: $0 [--build-only]" >&2; exit 64 ;;

@@ -3,10 +3,12 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <new>
 #include <string>
 #include <vector>
 
 #include "healthprobe/parsing/options.h"
+#include "healthprobe/runtime/memory_budget.h"
 #include "healthprobe/runtime/run.h"
 #include "healthprobe/version.h"
 
@@ -15,6 +17,7 @@ extern char **environ;
 int main(int argc, char **argv) {
   using namespace healthprobe;
   std::signal(SIGPIPE, SIG_IGN);  // a closed stdout or socket must not kill the probe silently
+  cap_memory();                   // a runaway allocation fails this run, not the container
   try {
     const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
     const Environment env = Environment::from_envp(environ);
@@ -32,6 +35,8 @@ int main(int argc, char **argv) {
       case Command::Check:
         return run_probe(parsed.options, env);
     }
+  } catch (const std::bad_alloc &) {
+    std::printf("unhealthy: %s\n", out_of_memory_message().c_str());
   } catch (const std::exception &error) {
     std::printf("unhealthy: internal error: %.200s\n", error.what());
   }

@@ -34,6 +34,9 @@ class BackgroundProcess {
 
   // The next line of its stdout, or "" after timeout / EOF.
   std::string read_line(std::chrono::milliseconds timeout);
+  // Waits up to timeout for it to end (then SIGKILL), reaps it and returns its exit and the rest
+  // of its stdout.
+  ProcessResult wait_exit(std::chrono::milliseconds timeout);
   int pid() const { return pid_; }
 
  private:
