@@ -9,7 +9,10 @@ hits every row alike; prints the median and p95 in microseconds and the probe/fl
   local        --no-http --venv none --writable none: start-up plus the run machinery, no I/O
   floor-get    the floor doing one GET against bench/responder
   probe-get    healthprobe --url ... --venv none --writable none: the same GET
+  get:NAME     with --compare NAME=BINARY: that binary doing the same GET, interleaved with the
+               rest (before/after comparisons of two builds on one noisy machine)
 Usage: startup.py --probe P --floor F --spawn S --responder R [--runs 300] [--json OUT]
+                  [--compare NAME=BINARY]...
 bench/startup.sh builds the helpers and runs this. Standard library only.
 """
 import argparse
@@ -31,6 +34,7 @@ def main():
     ap.add_argument("--runs", type=int, default=300)
     ap.add_argument("--warmup", type=int, default=20)
     ap.add_argument("--json")
+    ap.add_argument("--compare", action="append", default=[], metavar="NAME=BINARY")
     args = ap.parse_args()
 
     server = subprocess.Popen([args.responder, "0"], stdout=subprocess.PIPE, text=True)
@@ -45,6 +49,9 @@ def main():
             ("probe-get", [args.probe, "--url", url, "--timeout", "2s", "--venv", "none",
                            "--writable", "none"], 0),
         ]
+        for spec in args.compare:
+            name, binary = spec.split("=", 1)
+            rows.append((f"get:{name}", [binary, *rows[-1][1][1:]], 0))
         samples = {name: [] for name, _, _ in rows}
         for round_index in range(args.warmup + args.runs):
             for name, argv, expected in rows:
