@@ -8,7 +8,7 @@
 // uninterruptibly in the kernel.
 //
 // The hot path pays for creating the thread and nothing more: disarming neither wakes nor joins
-// it (measured: waking and joining cost a probe ~40 us, and the thread's exit its own malloc
+// it (measured: waking and joining cost a probe ~60 us, and the thread's exit its own malloc
 // arena). It sleeps on, holding only state it shares with this object, until its next stage
 // time or the process's exit, whichever comes first.
 #include <chrono>
