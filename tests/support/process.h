@@ -16,6 +16,7 @@ struct ProcessResult {
   std::string err;
   std::chrono::milliseconds elapsed{0};
   bool killed_by_test = false;  // it outlived kill_after
+  long peak_rss_kib = 0;        // ru_maxrss of the process (run_process only)
 };
 
 // Runs argv with exactly env (nothing inherited), in cwd if given; kills it after kill_after.
