@@ -45,8 +45,9 @@ class CappedStderrSink : public spdlog::sinks::base_sink<std::mutex> {
 
 void configure_logging(bool verbose) {
   if (!verbose) {
-    // No sink, no formatter: a quiet run pays for nothing (spdlog's own default logger, which
-    // probes the terminal, is compiled out with SPDLOG_DISABLE_DEFAULT_LOGGER).
+    // No sink, no formatter: a quiet run formats and writes nothing. (spdlog's own default logger
+    // stays compiled in: code that logs before this runs, e.g. a harness calling a check directly,
+    // must not find a null logger.)
     auto silent = std::make_shared<spdlog::logger>("healthprobe");
     silent->set_level(spdlog::level::off);
     spdlog::set_default_logger(std::move(silent));
