@@ -42,8 +42,9 @@ case "$arch" in amd64 | arm64) ;; *) usage ;; esac
 
 if ! "$build_only"; then
   # The tests use real venvs, mounts (unshare, setpriv: util-linux), bubblewrap as a stand-in
-  # for `docker run --read-only`, node for the Dockerfile policy test, and the linters.
-  packages+=(python3-venv util-linux bubblewrap clang-format clang-tidy)
+  # for `docker run --read-only`, strace to hold a real system call open (the leftover-file and
+  # stuck-check tests), node for the Dockerfile policy test, and the linters.
+  packages+=(python3-venv util-linux bubblewrap strace clang-format clang-tidy)
   command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 if [ "$arch" = arm64 ]; then

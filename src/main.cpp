@@ -4,10 +4,12 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <new>
 #include <string>
 #include <vector>
 
 #include "healthprobe/parsing/options.h"
+#include "healthprobe/runtime/memory_budget.h"
 #include "healthprobe/runtime/run.h"
 #include "healthprobe/version.h"
 
@@ -27,6 +29,7 @@ void last_resort(int argc, char **argv, const char *what) {
 int main(int argc, char **argv) {
   using namespace healthprobe;
   std::signal(SIGPIPE, SIG_IGN);  // a closed stdout or socket must not kill the probe silently
+  cap_memory();                   // a runaway allocation fails this run, not the container
   try {
     const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
     const Environment env = Environment::from_envp(environ);
@@ -44,6 +47,8 @@ int main(int argc, char **argv) {
       case Command::Check:
         return run_probe(parsed.options, env);
     }
+  } catch (const std::bad_alloc &) {
+    std::printf("unhealthy: %s\n", out_of_memory_message().c_str());
   } catch (const std::exception &error) {
     last_resort(argc, argv, error.what());
   } catch (...) {

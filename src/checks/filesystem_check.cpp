@@ -11,6 +11,7 @@
 #include "healthprobe/checks/posix_files.h"
 #include "healthprobe/parsing/byte_size.h"
 #include "healthprobe/reporting/text.h"
+#include "healthprobe/runtime/leftover_file.h"
 
 namespace healthprobe {
 namespace {
@@ -41,13 +42,8 @@ std::string probe_file_name() {
   return ".healthprobe-" + std::to_string(::getpid()) + "-" + std::to_string(now);
 }
 
-// Creates, writes one byte to and removes a file in dir_fd. Returns 0 or the failing errno.
-int write_and_remove_file(int dir_fd) {
-  const std::string name = probe_file_name();
-  // O_NOFOLLOW and O_EXCL: never write through a symlink someone planted under our name.
-  const int fd =
-      ::openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) return errno;
+// Writes one byte to fd and closes it. Returns 0 or the failing errno.
+int write_byte_and_close(int fd) {
   int error = 0;
   const char byte = 0;
   ssize_t written = -1;
@@ -56,8 +52,38 @@ int write_and_remove_file(int dir_fd) {
   } while (written < 0 && errno == EINTR);
   if (written != 1) error = errno;
   if (::close(fd) != 0 && error == 0) error = errno;
+  return error;
+}
+
+// The fallback: creates, writes one byte to and removes a named file in dir_fd. The name is
+// remembered first, so the watchdog's give-up and SIGTERM/SIGINT remove it too.
+int write_and_remove_named_file(int dir_fd) {
+  const std::string name = probe_file_name();
+  leftover_file::remember(dir_fd, name.c_str());
+  // O_NOFOLLOW and O_EXCL: never write through a symlink someone planted under our name.
+  const int fd =
+      ::openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    const int error = errno;
+    leftover_file::forget();  // the name may be someone else's file: never remove it
+    return error;
+  }
+  int error = write_byte_and_close(fd);
+  leftover_file::forget();
   if (::unlinkat(dir_fd, name.c_str(), 0) != 0 && error == 0) error = errno;
   return error;
+}
+
+// O_TMPFILE asks the same questions of the directory (create permission, a writable mount, room
+// for a byte) but the file never has a name, so nothing is left behind however the probe ends,
+// even by SIGKILL. Where the filesystem lacks it (EOPNOTSUPP; EISDIR from kernels that predate
+// it), a named file does the job. Returns 0 or the failing errno.
+int write_probe_file(int dir_fd) {
+  const int fd = ::openat(dir_fd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd >= 0) return write_byte_and_close(fd);
+  const int error = errno;
+  if (error != EOPNOTSUPP && error != EISDIR && error != EINVAL) return error;
+  return write_and_remove_named_file(dir_fd);
 }
 
 // The first existing directory at or above path: where uv would have to create its cache.
@@ -85,6 +111,12 @@ std::optional<std::string> find_on_path(const std::string &search_path,
 
 }  // namespace
 
+std::uint64_t available_bytes(std::uint64_t blocks, std::uint64_t block_size) {
+  std::uint64_t bytes = 0;
+  if (__builtin_mul_overflow(blocks, block_size, &bytes)) return UINT64_MAX;
+  return bytes;
+}
+
 Observation FilesystemCheck::check_writable(const std::string &dir) const {
   Observation observation = observation_for(dir);
   const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -94,7 +126,7 @@ Observation FilesystemCheck::check_writable(const std::string &dir) const {
     observation.output = dir + " cannot be opened as a directory: " + errno_text(error);
     return observation;
   }
-  const int error = write_and_remove_file(dir_fd);
+  const int error = write_probe_file(dir_fd);
   struct statvfs space {};
   const bool have_space = ::fstatvfs(dir_fd, &space) == 0;
   ::close(dir_fd);
@@ -108,7 +140,7 @@ Observation FilesystemCheck::check_writable(const std::string &dir) const {
     observation.output = "writable (free space unknown)";
     return observation;
   }
-  const std::uint64_t free_bytes = static_cast<std::uint64_t>(space.f_bavail) * space.f_frsize;
+  const std::uint64_t free_bytes = available_bytes(space.f_bavail, space.f_frsize);
   observation.observed_value = static_cast<double>(free_bytes);
   observation.observed_unit = "bytes free";
   observation.output = "writable, " + format_byte_size(free_bytes) + " free";
@@ -120,9 +152,6 @@ Observation FilesystemCheck::check_writable(const std::string &dir) const {
 }
 
 std::optional<Observation> FilesystemCheck::check_uv_cache() const {
-  if (!settings_.path) return std::nullopt;
-  const auto uv = find_on_path(*settings_.path, "uv");
-  if (!uv) return std::nullopt;
   // uv's own order: UV_CACHE_DIR, then $XDG_CACHE_HOME/uv, then $HOME/.cache/uv.
   std::string cache;
   if (settings_.uv_cache_dir) {
@@ -134,13 +163,15 @@ std::optional<Observation> FilesystemCheck::check_uv_cache() const {
   } else {
     return std::nullopt;
   }
-  Observation observation = observation_for("uv-cache");
+  // The cache first: when uv could write it there is nothing to warn about, and the PATH scan
+  // (a stat per PATH entry, on every run) is skipped.
   const std::string existing = nearest_existing(cache);
-  if (::access(existing.c_str(), W_OK) == 0) {
-    observation.output = "uv at " + *uv + " can write its cache " + cache;
-    return observation;
-  }
+  if (::access(existing.c_str(), W_OK) == 0) return std::nullopt;
   const int error = errno;
+  if (!settings_.path) return std::nullopt;
+  const auto uv = find_on_path(*settings_.path, "uv");
+  if (!uv) return std::nullopt;
+  Observation observation = observation_for("uv-cache");
   observation.status = Status::Warn;
   observation.output = "uv is on PATH (" + *uv + ") but its cache " + cache + " is not writable (" +
                        existing + ": " + errno_text(error) +

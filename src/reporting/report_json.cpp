@@ -1,10 +1,29 @@
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+#include <cstdint>
+
 #include "healthprobe/reporting/report.h"
 #include "healthprobe/reporting/text.h"
 #include "healthprobe/version.h"
 
 namespace healthprobe {
+namespace {
+
+// Whole numbers (bytes, milliseconds) print as integers, not 85391802368.0. The range is checked
+// before any cast: converting a double outside the integer type's range is undefined behaviour,
+// and free bytes on some FUSE or network filesystems reach 2^63 and beyond.
+nlohmann::ordered_json json_number(double value) {
+  constexpr double kTwoTo63 = 9223372036854775808.0;
+  constexpr double kTwoTo64 = 18446744073709551616.0;
+  if (std::isfinite(value) && value == std::floor(value)) {
+    if (value >= 0 && value < kTwoTo64) return static_cast<std::uint64_t>(value);
+    if (value < 0 && value >= -kTwoTo63) return static_cast<std::int64_t>(value);
+  }
+  return value;  // fractional, huge or not finite (nlohmann writes NaN and infinity as null)
+}
+
+}  // namespace
 
 std::string render_json(const Report &report, size_t output_limit) {
   nlohmann::ordered_json checks = nlohmann::ordered_json::object();
@@ -12,16 +31,7 @@ std::string render_json(const Report &report, size_t output_limit) {
     nlohmann::ordered_json entry;
     entry["status"] = status_word(observation.status);
     if (observation.observed_value) {
-      const double value = *observation.observed_value;
-      // Whole numbers (bytes, milliseconds) print as integers, not 85391802368.0. Only those a
-      // long long holds: casting 2^63 or more (free bytes on some FUSE mounts), inf or NaN is UB.
-      constexpr double kLongLongBound = 9223372036854775808.0;  // 2^63
-      if (value > -kLongLongBound && value < kLongLongBound &&
-          value == static_cast<double>(static_cast<long long>(value))) {
-        entry["observedValue"] = static_cast<long long>(value);
-      } else {
-        entry["observedValue"] = value;
-      }
+      entry["observedValue"] = json_number(*observation.observed_value);
       entry["observedUnit"] = observation.observed_unit;
     } else if (observation.observed_text) {
       entry["observedValue"] = printable(*observation.observed_text, 40);

@@ -1,38 +1,47 @@
 #include "healthprobe/runtime/watchdog.h"
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 namespace healthprobe {
+
+struct Watchdog::State {
+  TimePoint interrupt_at;
+  std::function<void()> interrupt;
+  TimePoint give_up_at;
+  std::function<void()> give_up;
+  std::mutex mutex;
+  std::condition_variable wake;
+  bool disarmed = false;
+};
+
+void Watchdog::watch(const std::shared_ptr<State> &state) {
+  std::unique_lock<std::mutex> lock(state->mutex);
+  const auto disarmed = [&state] { return state->disarmed; };
+  if (state->wake.wait_until(lock, state->interrupt_at, disarmed)) return;
+  state->interrupt();  // under the lock, so disarm() waits for it to finish
+  if (state->wake.wait_until(lock, state->give_up_at, disarmed)) return;
+  state->give_up();
+}
 
 Watchdog::Watchdog(TimePoint interrupt_at, std::function<void()> interrupt, TimePoint give_up_at,
                    std::function<void()> give_up)
-    : interrupt_at_(interrupt_at),
-      interrupt_(std::move(interrupt)),
-      give_up_at_(give_up_at),
-      give_up_(std::move(give_up)),
-      thread_([this] { watch(); }) {}
+    : state_(std::make_shared<State>()) {
+  state_->interrupt_at = interrupt_at;
+  state_->interrupt = std::move(interrupt);
+  state_->give_up_at = give_up_at;
+  state_->give_up = std::move(give_up);
+  std::thread([state = state_] { watch(state); }).detach();
+}
 
 Watchdog::~Watchdog() {
   disarm();
 }
 
 void Watchdog::disarm() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    disarmed_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-bool Watchdog::disarmed_before(TimePoint when) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  return wake_.wait_until(lock, when, [this] { return disarmed_; });
-}
-
-void Watchdog::watch() {
-  if (disarmed_before(interrupt_at_)) return;
-  interrupt_();
-  if (disarmed_before(give_up_at_)) return;
-  give_up_();
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  state_->disarmed = true;
 }
 
 }  // namespace healthprobe

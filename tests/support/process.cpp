@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <stdexcept>
+#include <thread>
 
 namespace test_support {
 namespace {
@@ -89,7 +91,9 @@ ProcessResult run_process(const std::vector<std::string> &argv, const EnvMap &en
     if (fd.fd >= 0) close(fd.fd);
   }
   int status = 0;
-  waitpid(pid, &status, 0);
+  struct rusage usage {};
+  wait4(pid, &status, 0, &usage);
+  result.peak_rss_kib = usage.ru_maxrss;
   result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
@@ -141,6 +145,32 @@ std::string BackgroundProcess::read_line(std::chrono::milliseconds timeout) {
   std::string line = buffered_.substr(0, newline);
   buffered_.erase(0, newline + 1);
   return line;
+}
+
+ProcessResult BackgroundProcess::wait_exit(std::chrono::milliseconds timeout) {
+  ProcessResult result;
+  const auto started = std::chrono::steady_clock::now();
+  int status = 0;
+  while (waitpid(pid_, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() - started > timeout) {
+      kill(pid_, SIGKILL);
+      result.killed_by_test = true;
+      waitpid(pid_, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  pid_ = -1;
+  result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+  result.out = buffered_;
+  std::array<char, 4096> buffer{};
+  ssize_t got = 0;
+  while ((got = read(stdout_fd_, buffer.data(), buffer.size())) > 0)
+    result.out.append(buffer.data(), static_cast<size_t>(got));
+  return result;
 }
 
 EnvMap minimal_env() {

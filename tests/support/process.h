@@ -16,6 +16,7 @@ struct ProcessResult {
   std::string err;
   std::chrono::milliseconds elapsed{0};
   bool killed_by_test = false;  // it outlived kill_after
+  long peak_rss_kib = 0;        // ru_maxrss of the process (run_process only)
 };
 
 // Runs argv with exactly env (nothing inherited), in cwd if given; kills it after kill_after.
@@ -34,6 +35,9 @@ class BackgroundProcess {
 
   // The next line of its stdout, or "" after timeout / EOF.
   std::string read_line(std::chrono::milliseconds timeout);
+  // Waits up to timeout for it to end (then SIGKILL), reaps it and returns its exit and the rest
+  // of its stdout.
+  ProcessResult wait_exit(std::chrono::milliseconds timeout);
   int pid() const { return pid_; }
 
  private:

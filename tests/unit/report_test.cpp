@@ -142,3 +142,22 @@ TEST_CASE("the JSON report carries the same escaped text, safe raw and after dec
   CHECK(output == "HTTP 200; status \"\\x1b]0;pwned\\x07\\u009b2J\\u2066\"");
   CHECK_FALSE(has_terminal_control(output));
 }
+
+TEST_CASE("json: observed values at and past 2^63 print exactly, with no undefined cast",
+          "[report]") {
+  // Free bytes on some FUSE and network filesystems: 2^63 does not fit a long long.
+  auto report = sample(Status::Pass);
+  report.observations[0].observed_value = 9223372036854775808.0;  // 2^63
+  std::string text = healthprobe::render_json(report, 200);
+  CHECK_THAT(text, Catch::Contains("\"observedValue\":9223372036854775808,"));
+  report.observations[0].observed_value = 18446744073709549568.0;  // the largest double below 2^64
+  text = healthprobe::render_json(report, 200);
+  CHECK_THAT(text, Catch::Contains("\"observedValue\":18446744073709549568,"));
+  report.observations[0].observed_value = 1e300;  // past every integer type: stays a double
+  CHECK(nlohmann::json::parse(healthprobe::render_json(
+            report, 200))["checks"]["webhook:http"][0]["observedValue"] == 1e300);
+  report.observations[0].observed_value = -5;
+  CHECK_THAT(healthprobe::render_json(report, 200), Catch::Contains("\"observedValue\":-5,"));
+  report.observations[0].observed_value = 2.5;
+  CHECK_THAT(healthprobe::render_json(report, 200), Catch::Contains("\"observedValue\":2.5,"));
+}

@@ -21,6 +21,10 @@ struct FilesystemSettings {
   std::optional<std::string> uv_cache_dir;
 };
 
+// Free bytes from statvfs's block count and size, saturating: some FUSE and network filesystems
+// report counts whose product does not fit 64 bits.
+std::uint64_t available_bytes(std::uint64_t blocks, std::uint64_t block_size);
+
 class FilesystemCheck : public Check {
  public:
   explicit FilesystemCheck(FilesystemSettings settings) : settings_(std::move(settings)) {}

@@ -1,5 +1,6 @@
 #pragma once
 // Turns options into checks, runs them under one deadline, and prints the report.
+#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -18,9 +19,11 @@ inline constexpr int kExitUsage = 64;
 // Local checks first: they take microseconds, so a hung server cannot starve them of the deadline.
 std::vector<std::unique_ptr<Check>> make_checks(const Options &options, const Environment &env);
 
-// Runs each check in order; one the deadline leaves no time for is reported as failed.
+// Runs each check in order; one the deadline leaves no time for is reported as failed, as is
+// one that runs out of the memory budget. `running`, if given, holds the index of the check in
+// progress, for the watchdog's give-up message.
 Report run_checks(const std::vector<std::unique_ptr<Check>> &checks, const Deadline &deadline,
-                  Interruption &interruption);
+                  Interruption &interruption, std::atomic<size_t> *running = nullptr);
 
 // The whole probe: runs, prints (unless quiet) and returns the exit code.
 int run_probe(const Options &options, const Environment &env);

@@ -1,0 +1,44 @@
+#pragma once
+// The probe under strace with a system call fault injected (strace -e inject=...): a real process
+// whose chosen system call really fails with an errno the filesystem would give, or really stays
+// blocked for a while, like a call into a hung network mount.
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "process.h"
+
+namespace test_support {
+
+// Whether the probe under test runs under an emulator (HEALTHPROBE_TEST_EMULATOR: QEMU for a cross
+// build). Then strace would trace the emulator, not the probe; QEMU does not pass RLIMIT_AS on;
+// and its start-up eats short deadlines. Tests that depend on those skip, with a warning.
+bool probe_is_emulated();
+
+// Which call of `syscall` made by the probe's main thread (1-based, counted like strace's
+// `when=`) is the first whose traced line contains `needle`; 0 if none. From one traced run.
+int nth_call(const std::string &syscall, const std::string &needle,
+             const std::vector<std::string> &probe_args);
+
+class TracedProbe {
+ public:
+  // Runs `strace -qq -o /dev/null STRACE_ARGS probe PROBE_ARGS`, the report captured. Only the
+  // main thread is traced: the watchdog thread runs untouched, as it would in production.
+  TracedProbe(const std::vector<std::string> &strace_args,
+              const std::vector<std::string> &probe_args);
+  // The probe's own pid (strace's child), once strace has started it; -1 after 5 s without.
+  int probe_pid();
+  // Whether the probe holds an open file under dir (checked through /proc/PID/fd), waiting up to
+  // timeout: proof that the check is in the middle of its file when the test acts.
+  bool holds_file_under(const std::string &dir, std::chrono::milliseconds timeout);
+  // The next line of the probe's report, or "" after timeout.
+  std::string read_line(std::chrono::milliseconds timeout) { return strace_->read_line(timeout); }
+  ProcessResult wait_exit(std::chrono::milliseconds timeout) { return strace_->wait_exit(timeout); }
+
+ private:
+  std::unique_ptr<BackgroundProcess> strace_;
+  int probe_pid_ = -1;
+};
+
+}  // namespace test_support
