@@ -18,11 +18,11 @@ extern char **environ;
 namespace {
 // Last resort for a bug (or memory running out) anywhere above: a diagnostic on stderr unless -q,
 // read from argv itself since parsing may be what failed. It allocates nothing.
-void last_resort(int argc, char **argv, const char *what) {
+void last_resort(int argc, char **argv, const char *what, const char *detail = "") {
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "-q") == 0 || std::strcmp(argv[i], "--quiet") == 0) return;
   }
-  std::fprintf(stderr, "unhealthy: healthprobe internal error: %.200s\n", what);
+  std::fprintf(stderr, "unhealthy: %s%.200s\n", what, detail);
 }
 }  // namespace
 
@@ -48,11 +48,11 @@ int main(int argc, char **argv) {
         return run_probe(parsed.options, env);
     }
   } catch (const std::bad_alloc &) {
-    std::printf("unhealthy: %s\n", out_of_memory_message().c_str());
+    last_resort(argc, argv, "healthprobe internal error: ", out_of_memory_message());
   } catch (const std::exception &error) {
-    last_resort(argc, argv, error.what());
+    last_resort(argc, argv, "healthprobe internal error: ", error.what());
   } catch (...) {
-    last_resort(argc, argv, "unknown exception");
+    last_resort(argc, argv, "healthprobe internal error: unknown exception");
   }
   return kExitUnhealthy;  // never 2: Docker reserves it
 }

@@ -31,9 +31,9 @@ bool cap_memory() {
   return ::setrlimit(RLIMIT_AS, &limit) == 0;
 }
 
-std::string out_of_memory_message() {
-  return "probe ran out of its " + std::to_string(kMemoryBudgetMiB) +
-         " MiB memory budget (a bug: please report it)";
+const char *out_of_memory_message() {
+  static_assert(kMemoryBudgetMiB == 128, "say the new budget in the message below");
+  return "probe ran out of its 128 MiB memory budget (a bug: please report it)";
 }
 
 }  // namespace healthprobe

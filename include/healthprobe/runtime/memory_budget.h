@@ -5,7 +5,6 @@
 // application. Measured use is a few MiB (bench/); the rest is margin for the watchdog thread's
 // stack and the binary's own mappings.
 #include <cstddef>
-#include <string>
 
 namespace healthprobe {
 
@@ -16,7 +15,8 @@ inline constexpr size_t kMemoryBudgetMiB = 128;
 // cap is in force.
 bool cap_memory();
 
-// What the report says when an allocation fails under the cap.
-std::string out_of_memory_message();
+// What the report says when an allocation fails under the cap: a literal, since nothing more can
+// be allocated to say it.
+const char *out_of_memory_message();
 
 }  // namespace healthprobe
