@@ -11,6 +11,7 @@
 #include "healthprobe/http/http_check.h"
 #include "healthprobe/parsing/duration.h"
 #include "healthprobe/reporting/log.h"
+#include "healthprobe/reporting/transition_log.h"
 #include "healthprobe/runtime/watchdog.h"
 
 namespace healthprobe {
@@ -105,6 +106,7 @@ int run_probe(const Options &options, const Environment &env) {
   const auto checks = make_checks(options, env);
   const Report report = run_checks(checks, deadline, interruption);
   watchdog.disarm();
+  log_transition(options, report, deadline);  // --log-to: one line when health changes
   spdlog::debug("ran {} checks in {} ms", checks.size(), report.elapsed.count());
   if (!options.quiet) {
     write_all(STDOUT_FILENO, render_within(report, options.format, kOutputLimit - logged_bytes()));
