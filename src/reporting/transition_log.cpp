@@ -21,6 +21,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// The thread stops waiting for another run's lock this long before the main thread gives up on
+// it, so -v can say why nothing was logged.
+constexpr std::chrono::milliseconds kLockMargin{10};
+
 // Everything the logging thread needs, owned jointly so that a thread stuck in a system call
 // (a state dir on a hung network mount) can be abandoned safely at the deadline.
 struct Job {
@@ -73,7 +77,7 @@ std::vector<std::string> record(const Job &job) {
   for (const auto &dir : job.state_dirs) {
     std::string why;
     bool busy = false;
-    file = StateFile::open_locked(dir, job.give_up, why, busy);
+    file = StateFile::open_locked(dir, job.give_up - kLockMargin, why, busy);
     if (file) break;
     // Logging without the lock could repeat the line the lock holder is writing.
     if (busy) return {"transition log: " + printable(why, 160) + "; nothing logged"};

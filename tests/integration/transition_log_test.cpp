@@ -3,13 +3,20 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <mutex>
+#include <stdexcept>
+#include <thread>
 
 #include "http_server.h"
 #include "probe_runner.h"
@@ -224,16 +231,67 @@ TEST_CASE("HEALTHPROBE_LOG_TO and HEALTHPROBE_STATE_DIR configure it; none turns
              Catch::Contains("HEALTHPROBE_LOG_TO='relative/path' must be an absolute path"));
 }
 
+namespace {
+// A health endpoint that holds every request until `count` probes wait on it, then answers all
+// of them at once: the probes reach their log step together, the worst case for the state file.
+class BarrierServer {
+ public:
+  BarrierServer(size_t count, int status) {
+    listener_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (bind(listener_, reinterpret_cast<sockaddr *>(&address), length) != 0 ||
+        listen(listener_, static_cast<int>(count) + 16) != 0 ||
+        getsockname(listener_, reinterpret_cast<sockaddr *>(&address), &length) != 0)
+      throw std::runtime_error("cannot listen");
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this, count, status] {
+      std::vector<int> clients;
+      const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+      while (clients.size() < count && std::chrono::steady_clock::now() < give_up) {
+        pollfd ready{listener_, POLLIN, 0};
+        if (poll(&ready, 1, 50) <= 0) continue;
+        const int client = accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+        if (client < 0) continue;
+        read_request_head(client);
+        clients.push_back(client);
+      }
+      const std::string answer = "HTTP/1.1 " + std::to_string(status) +
+                                 " X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+      for (int client : clients) send_all(client, answer);
+      for (int client : clients) close(client);
+    });
+  }
+  ~BarrierServer() {
+    thread_.join();
+    close(listener_);
+  }
+  BarrierServer(const BarrierServer &) = delete;
+  BarrierServer &operator=(const BarrierServer &) = delete;
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/health"; }
+
+ private:
+  int listener_ = -1;
+  int port_ = 0;
+  std::thread thread_;
+};
+}  // namespace
+
 TEST_CASE("50 probes at once share one state file: it stays valid and each change is logged once",
           "[logto]") {
-  SwitchableServer server;
+  constexpr size_t kProbes = 50;
   LoggedProbe setup;
   // Each probe is a real process, all started together by one shell and waited for.
-  const auto fifty_at_once = [&] {
-    std::vector<std::string> argv{
-        "sh", "-c", "for i in $(seq 50); do \"$0\" \"$@\" >/dev/null 2>&1 & done; wait",
-        probe_binary()};
-    const auto args = setup.args(server.url());
+  const auto all_at_once = [&](int status) {
+    BarrierServer server(kProbes, status);
+    std::vector<std::string> argv{"sh", "-c",
+                                  "for i in $(seq " + std::to_string(kProbes) +
+                                      "); do \"$0\" \"$@\" >/dev/null 2>&1 & done; wait",
+                                  probe_binary()};
+    auto args = setup.args(server.url());
+    args[9] = "30s";  // --timeout: the barrier, not the deadline, decides when they finish
     argv.insert(argv.end(), args.begin(), args.end());
     const auto result = run_process(argv, minimal_env(), std::chrono::seconds(120));
     REQUIRE(result.exit_code == 0);
@@ -242,22 +300,42 @@ TEST_CASE("50 probes at once share one state file: it stays valid and each chang
   };
   const auto state = [&] { return read_file(setup.state_dir + "/healthprobe.state"); };
 
-  auto lines = fifty_at_once();
+  auto lines = all_at_once(200);
+  INFO(read_file(setup.log));
   REQUIRE(lines.size() == 1);
   CHECK_THAT(unstamped(lines[0]), Catch::StartsWith("healthprobe: healthy (first run)"));
   CHECK(state() == "healthprobe-state 1\nstatus pass\nend\n");
 
-  server.answer(503, "");
-  lines = fifty_at_once();
+  lines = all_at_once(503);
   REQUIRE(lines.size() == 2);
   CHECK_THAT(unstamped(lines[1]), Catch::StartsWith("healthprobe: unhealthy (was healthy)"));
   CHECK(state() == "healthprobe-state 1\nstatus fail\nreason webhook:http\nend\n");
 
-  server.answer(200, R"({"status":"pass"})");
-  lines = fifty_at_once();
+  lines = all_at_once(200);
   REQUIRE(lines.size() == 3);
   CHECK_THAT(unstamped(lines[2]), Catch::StartsWith("healthprobe: healthy again"));
   CHECK(list_names(setup.state_dir) == "healthprobe.state\n");  // no temporary files left
+}
+
+TEST_CASE("a run holding the state file's lock: another run waits until its deadline, logs nothing",
+          "[logto]") {
+  SwitchableServer server;
+  LoggedProbe setup;
+  const std::string state = setup.state_dir + "/healthprobe.state";
+  write_file(state, "");
+  const int held = open(state.c_str(), O_RDWR);
+  REQUIRE(held >= 0);
+  REQUIRE(flock(held, LOCK_EX) == 0);
+  auto args = setup.args(server.url(), {"-v"});
+  args[9] = "500ms";
+  const auto blocked = probe(args);
+  CHECK(blocked.exit_code == 0);
+  CHECK(blocked.elapsed < std::chrono::milliseconds(500 + 1500));
+  CHECK_THAT(blocked.err, Catch::Contains("another run held the lock until the deadline"));
+  CHECK(setup.lines().empty());
+  close(held);
+  CHECK(probe(args).exit_code == 0);
+  CHECK(setup.lines().size() == 1);
 }
 
 TEST_CASE("a full pipe drops the line: the probe neither blocks nor changes its verdict",
