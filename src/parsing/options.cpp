@@ -61,6 +61,9 @@ const std::map<std::string, std::string> &valued_flags() {
       {"--writable", "HEALTHPROBE_WRITABLE"},
       {"--min-free", "HEALTHPROBE_MIN_FREE"},
       {"--format", "HEALTHPROBE_FORMAT"},
+      {"--log-to", "HEALTHPROBE_LOG_TO"},
+      {"--log-format", "HEALTHPROBE_LOG_FORMAT"},
+      {"--state-dir", "HEALTHPROBE_STATE_DIR"},
   };
   return flags;
 }
@@ -148,6 +151,20 @@ Url default_url(const Environment &env) {
   url.port = port;
   url.target = "/health";
   return url;
+}
+
+Format parse_format(const Setting &setting) {
+  if (setting.value == "text") return Format::Text;
+  if (setting.value == "json") return Format::Json;
+  throw UsageError(bad_value(setting, "must be text or json"));
+}
+
+// An absolute path, or nothing when the setting is empty or "none".
+std::optional<std::string> parse_optional_path(const std::optional<Setting> &setting) {
+  if (!setting || setting->value.empty() || setting->value == "none") return std::nullopt;
+  if (setting->value.front() != '/')
+    throw UsageError(bad_value(*setting, "must be an absolute path"));
+  return setting->value;
 }
 
 std::pair<std::string, std::string> parse_header(const Setting &setting, size_t index) {
@@ -273,15 +290,11 @@ Options build_options(const RawSettings &raw, const Environment &env, bool no_ht
     options.min_free = *parsed;
   }
 
-  if (auto format = raw.last("--format", env)) {
-    if (format->value == "text") {
-      options.format = Format::Text;
-    } else if (format->value == "json") {
-      options.format = Format::Json;
-    } else {
-      throw UsageError(bad_value(*format, "must be text or json"));
-    }
-  }
+  if (auto format = raw.last("--format", env)) options.format = parse_format(*format);
+
+  options.log_to = parse_optional_path(raw.last("--log-to", env));
+  if (auto format = raw.last("--log-format", env)) options.log_format = parse_format(*format);
+  options.state_dir = parse_optional_path(raw.last("--state-dir", env));
   return options;
 }
 
@@ -356,6 +369,9 @@ Runs every enabled check once within one deadline, prints a report, and exits.
   --min-free SIZE       HEALTHPROBE_MIN_FREE       0 (bytes, KiB, MiB, GiB)
   --no-http                                        skip the HTTP check (= --url none)
   --format text|json    HEALTHPROBE_FORMAT         text
+  --log-to PATH|none    HEALTHPROBE_LOG_TO         none (e.g. /proc/1/fd/1: one line per change)
+  --log-format FMT      HEALTHPROBE_LOG_FORMAT     text (or json: one object per line)
+  --state-dir DIR       HEALTHPROBE_STATE_DIR      /dev/shm, else the first --writable dir
   -q, --quiet                                      print nothing
   -v, --verbose                                    debug log on stderr
 

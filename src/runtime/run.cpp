@@ -17,6 +17,7 @@
 #include "healthprobe/http/http_check.h"
 #include "healthprobe/parsing/duration.h"
 #include "healthprobe/reporting/log.h"
+#include "healthprobe/reporting/transition_log.h"
 #include "healthprobe/runtime/leftover_file.h"
 #include "healthprobe/runtime/memory_budget.h"
 #include "healthprobe/runtime/thread_activity.h"
@@ -148,6 +149,7 @@ int run_probe(const Options &options, const Environment &env) {
       [&] { give_up(options.quiet, deadline_text, check_names, running, check_thread); });
   const Report report = run_checks(checks, deadline, interruption, &running);
   watchdog.disarm();
+  log_transition(options, report, deadline);  // --log-to: one line when health changes
   spdlog::debug("ran {} checks in {} ms", checks.size(), report.elapsed.count());
   if (!options.quiet) {
     const std::string text = render_within(report, options.format, kOutputLimit - logged_bytes());

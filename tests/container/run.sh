@@ -584,4 +584,51 @@ detail="check took ${LAST_MS:-?} ms against the engine's ${hc_timeout_ms} ms tim
 check "server hung: the probe ended the check before the engine's timeout (${LAST_MS:-?} ms < ${hc_timeout_ms} ms), no 'exceeded timeout'" \
   eval '[[ "$LAST_MS" =~ ^[0-9]+$ ]] && [ "$LAST_MS" -lt "$hc_timeout_ms" ] && ! grep -qi "exceeded timeout" <<<"$hung_out"'
 
+# ------------------------------------------------------------------------------------------------
+phase "transition log (issue 11): one line per change in the engine's own log"
+# ------------------------------------------------------------------------------------------------
+# The image sets HEALTHPROBE_LOG_TO=/proc/1/fd/1: PID 1's stdout, which `logs` shows. PID 1 runs as
+# the image's user (runc hands it its stdio), so the probe may write there. The server is a child of
+# PID 1 here, so it can be killed and started again while the container runs.
+logto_proof() {
+  local name=logto c="$run_id-logto" k unhealthy again codes
+  start "$name" "${ro[@]}" --entrypoint /bin/sh "$contract" -c "$app_cmd & exec sleep infinity"
+  # Only the probe's lines: the server logs to the same stdout.
+  lines() { eng logs "$c" 2>&1 | grep 'healthprobe: ' || true; }
+  # The server up first (asked without logging), so the first logged run is a healthy one.
+  for ((k = 0; k < 30; k++)); do eng exec "$c" /usr/local/bin/healthprobe -q --log-to none && break; sleep 1; done
+  settle "$name" healthy
+  detail="$(lines)"
+  check "transition log: the first run is one 'healthy (first run)' line in $engine logs" \
+    eval '[ "$(lines | wc -l)" = 1 ] && lines | grep -q "healthprobe: healthy (first run): "'
+  eng exec "$c" "/usr/bin/python$py" -c '
+import os, signal, sys
+want = sys.argv[1].replace(" ", "\0").encode() + b"\0"
+for p in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        if open(f"/proc/{p}/cmdline", "rb").read() == want:
+            os.kill(int(p), signal.SIGKILL); print("killed", p)
+    except OSError:
+        pass' "$app_cmd" >"$work/logs/logto-kill.log" 2>&1
+  for ((k = 0; k < 4; k++)); do trigger "$name"; done   # several intervals, all unhealthy
+  unhealthy="$(lines | grep -c 'healthprobe: unhealthy (was healthy): webhook:http .*nothing accepts connections')"
+  codes="$(eng inspect --format '{{range .State.Health.Log}}{{.ExitCode}} {{end}}' "$c" 2>&1)"
+  detail="killed: $(cat "$work/logs/logto-kill.log"); stored exit codes: $codes; probe lines: $(lines)"
+  # Judged by the stored exit codes (the engine keeps five): inside the start period its status need
+  # not turn unhealthy.
+  check "transition log: server killed, 4 failing checks, exactly one 'unhealthy (was healthy): webhook:http' line with the reason" \
+    eval '[ "$unhealthy" = 1 ] && [ "$(lines | wc -l)" = 2 ] && [ "$(grep -o 1 <<<"$codes" | wc -l)" -ge 3 ]'
+  eng exec -d "$c" /bin/sh -c "exec $app_cmd" >>"$work/logs/run.log" 2>&1
+  for ((k = 0; k < 10; k++)); do
+    sleep 1; trigger "$name"; [ "$(health "$name" | sed -n 2p)" = 0 ] && break
+  done
+  for ((k = 0; k < 2; k++)); do trigger "$name"; done   # healthy for a few more intervals
+  again="$(lines | grep -c 'healthprobe: healthy again (was unhealthy: webhook:http): ')"
+  detail="probe lines: $(lines)"
+  check "transition log: server back, exactly one 'healthy again' line; three lines in all" \
+    eval '[ "$again" = 1 ] && [ "$(lines | wc -l)" = 3 ]'
+  printf '       | %s\n' "$(lines | cut -c1-200 | sed -n 1p)" "$(lines | cut -c1-200 | sed -n 2p)" "$(lines | cut -c1-200 | sed -n 3p)"
+}
+logto_proof
+
 finish

@@ -262,3 +262,32 @@ TEST_CASE("--help and --version win over everything else", "[options]") {
   CHECK(parse({"--version"}).command == Command::Version);
   CHECK_THAT(healthprobe::usage_text(), Catch::Contains("64"));
 }
+
+TEST_CASE("--log-to, --log-format and --state-dir: off by default, none turns the log off",
+          "[options]") {
+  const auto defaults = parse({});
+  CHECK_FALSE(defaults.options.log_to);
+  CHECK(defaults.options.log_format == Format::Text);
+  CHECK_FALSE(defaults.options.state_dir);
+
+  const auto from_env = parse({}, {{"HEALTHPROBE_LOG_TO", "/proc/1/fd/1"},
+                                   {"HEALTHPROBE_LOG_FORMAT", "json"},
+                                   {"HEALTHPROBE_STATE_DIR", "/run/probe"}});
+  REQUIRE(from_env.command == Command::Check);
+  CHECK(from_env.options.log_to == std::optional<std::string>("/proc/1/fd/1"));
+  CHECK(from_env.options.log_format == Format::Json);
+  CHECK(from_env.options.state_dir == std::optional<std::string>("/run/probe"));
+
+  const auto off = parse({"--log-to", "none"}, {{"HEALTHPROBE_LOG_TO", "/proc/1/fd/1"}});
+  CHECK_FALSE(off.options.log_to);
+  CHECK_FALSE(parse({}, {{"HEALTHPROBE_LOG_TO", ""}}).options.log_to);
+
+  for (const auto &[args, needle] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"--log-to", "fd/1"}, "--log-to='fd/1' must be an absolute path"},
+           {{"--log-format", "xml"}, "--log-format='xml' must be text or json"},
+           {{"--state-dir", "shm"}, "--state-dir='shm' must be an absolute path"}}) {
+    const auto bad = parse(args);
+    CHECK(bad.command == Command::UsageError);
+    CHECK_THAT(bad.error, Catch::Contains(needle));
+  }
+}

@@ -26,6 +26,9 @@ struct Options {
   std::vector<std::string> writable{"/tmp"};
   std::uint64_t min_free = 0;
   Format format = Format::Text;
+  std::optional<std::string> log_to;  // --log-to: where health changes are appended; nullopt: off
+  Format log_format = Format::Text;   // --log-format
+  std::optional<std::string> state_dir;  // --state-dir: nullopt picks /dev/shm or a --writable dir
   bool quiet = false;
   bool verbose = false;
 };

@@ -1,0 +1,157 @@
+#include "healthprobe/reporting/transition_log.h"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <system_error>
+#include <thread>
+
+#include "healthprobe/reporting/text.h"
+#include "healthprobe/reporting/transition.h"
+#include "healthprobe/runtime/state_file.h"
+
+namespace healthprobe {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The thread stops waiting for another run's lock this long before the main thread gives up on
+// it, so -v can say why nothing was logged.
+constexpr std::chrono::milliseconds kLockMargin{10};
+
+// Everything the logging thread needs, owned jointly so that a thread stuck in a system call
+// (a state dir on a hung network mount) can be abandoned safely at the deadline.
+struct Job {
+  std::string target;
+  Format format = Format::Text;
+  std::vector<std::string> state_dirs;
+  Report report;
+  Clock::time_point give_up;
+
+  std::mutex mutex;
+  std::condition_variable finished;
+  bool done = false;
+  std::vector<std::string> notes;  // for -v, logged by the main thread
+};
+
+std::string open_failure_hint(int error) {
+  switch (error) {
+    case EACCES:
+    case EPERM:
+      return " (PID 1 runs as another user? see the README's --log-to section)";
+    case ENXIO:
+      return " (a pipe with no reader, or a socket)";
+    default:
+      return "";
+  }
+}
+
+// One non-blocking write(2) of the whole line: atomic on a pipe (it is under PIPE_BUF), so it never
+// interleaves with the application's own lines. Returns "" on success, else what went wrong.
+std::string append_line(const std::string &target, const std::string &line) {
+  const std::string name = printable(target, 80);
+  const int fd = ::open(target.c_str(), O_WRONLY | O_APPEND | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    const int error = errno;
+    return "cannot open " + name + ": " + std::strerror(error) + open_failure_hint(error);
+  }
+  const ssize_t written = ::write(fd, line.data(), line.size());
+  const int error = errno;
+  ::close(fd);
+  if (written == static_cast<ssize_t>(line.size())) return "";
+  if (written >= 0) return name + ": only part of the line was written";
+  if (error == EAGAIN) return name + " is full (its reader is behind): line dropped";
+  return "cannot write to " + name + ": " + std::strerror(error);
+}
+
+std::vector<std::string> record(const Job &job) {
+  std::vector<std::string> notes;
+  std::optional<StateFile> file;
+  std::string tried;
+  for (const auto &dir : job.state_dirs) {
+    std::string why;
+    bool busy = false;
+    file = StateFile::open_locked(dir, job.give_up - kLockMargin, why, busy);
+    if (file) break;
+    // Logging without the lock could repeat the line the lock holder is writing.
+    if (busy) return {"transition log: " + printable(why, 160) + "; nothing logged"};
+    tried += (tried.empty() ? "" : "; ") + why;
+  }
+
+  Previous previous = Previous::Untracked;
+  HealthState before;
+  if (!file) {
+    notes.push_back("transition log: no writable state dir (" + printable(tried, 240) +
+                    "): logging every non-healthy run");
+  } else {
+    const std::string content = file->read();
+    if (content.empty()) {
+      previous = Previous::FirstRun;
+    } else if (auto parsed = parse_health_state(content)) {
+      previous = Previous::Known;
+      before = *parsed;
+    } else {
+      previous = Previous::Unreadable;
+      notes.push_back("transition log: " + printable(file->path(), 80) +
+                      " is not a state file; starting afresh");
+    }
+  }
+
+  const HealthState now = state_of(job.report);
+  if (!worth_logging(previous, before, now)) {
+    notes.push_back(std::string("transition log: still ") + verdict_word(now.status) +
+                    ", nothing logged");
+    return notes;
+  }
+  const std::string failure =
+      append_line(job.target, transition_line(job.report, previous, before, job.format));
+  if (!failure.empty()) {
+    // The state is kept as it was, so the next run tries this change again.
+    notes.push_back("transition log: " + failure);
+    return notes;
+  }
+  notes.push_back(std::string("transition log: logged ") + verdict_word(now.status));
+  if (file && !file->replace(format_health_state(now))) {
+    notes.push_back("transition log: cannot save " + printable(file->path(), 80) + ": " +
+                    std::strerror(errno));
+  }
+  return notes;
+}
+
+}  // namespace
+
+void log_transition(const Options &options, const Report &report, const Deadline &deadline) {
+  if (!options.log_to) return;
+  auto job = std::make_shared<Job>();
+  job->target = *options.log_to;
+  job->format = options.log_format;
+  job->state_dirs = state_dir_candidates(options.state_dir, options.writable);
+  job->report = report;
+  job->give_up = std::max(deadline.end(), Clock::now() + kLogGrace);
+  try {
+    std::thread([job] {
+      auto notes = record(*job);
+      const std::lock_guard<std::mutex> lock(job->mutex);
+      job->notes = std::move(notes);
+      job->done = true;
+      job->finished.notify_all();
+    }).detach();
+  } catch (const std::system_error &error) {
+    spdlog::debug("transition log: cannot start: {}", error.what());
+    return;
+  }
+  std::unique_lock<std::mutex> lock(job->mutex);
+  if (!job->finished.wait_until(lock, job->give_up, [&job] { return job->done; })) {
+    spdlog::debug("transition log: abandoned at the deadline (a state dir or the target blocked)");
+    return;
+  }
+  for (const auto &note : job->notes) spdlog::debug("{}", note);
+}
+
+}  // namespace healthprobe
