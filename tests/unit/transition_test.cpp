@@ -57,7 +57,7 @@ TEST_CASE("a text line: stamped, labelled, one line, at most 1 KiB", "[transitio
   const auto line = transition_line(failing, Previous::Known, kHealthy, Format::Text);
   CHECK(line ==
         "2026-11-30T05:00:00Z healthprobe: unhealthy (was healthy): venv:python interpreter "
-        "missing??[31mFAKE\n");
+        "missing\\x0a\\x1b[31mFAKE\n");
   const auto healthy = report_of({observation("filesystem", "/tmp", Status::Pass, "ok")});
   CHECK(transition_line(healthy, Previous::Known, HealthState{Status::Fail, {"venv:python"}},
                         Format::Text) ==
