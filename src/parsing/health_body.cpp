@@ -8,7 +8,7 @@
 namespace healthprobe {
 namespace {
 
-std::optional<std::string> string_field(const nlohmann::json &object, const char *key) {
+std::optional<std::string> string_field(const nlohmann::ordered_json &object, const char *key) {
   const auto found = object.find(key);
   if (found == object.end() || !found->is_string()) return std::nullopt;
   return found->get<std::string>();
@@ -31,8 +31,9 @@ Status status_from_word(const std::string &word) {
 }
 
 // "status is a number (42), not a word": the JSON type, and the value cut short.
-std::string not_a_word(const nlohmann::json &value) {
-  const std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+std::string not_a_word(const nlohmann::ordered_json &value) {
+  const std::string text =
+      value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   return std::string("status is ") + (value.is_object() || value.is_array() ? "an " : "a ") +
          value.type_name() + " (" + printable(text, 40) + "), not a word like healthy or fail";
 }
@@ -42,7 +43,7 @@ std::string not_a_word(const nlohmann::json &value) {
 HealthBody read_health_body(std::string_view body) {
   HealthBody result;
   const auto json =
-      nlohmann::json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+      nlohmann::ordered_json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
   if (!json.is_object()) return result;
   result.is_json_object = true;
   result.status = string_field(json, "status");
