@@ -13,6 +13,11 @@ std::string probe_binary() {
                                                             : HEALTHPROBE_TEST_DEFAULT_BIN;
 }
 
+bool probe_is_emulated() {
+  const char *emulator = std::getenv("HEALTHPROBE_TEST_EMULATOR");
+  return emulator != nullptr && *emulator != '\0';
+}
+
 std::vector<std::string> probe_command(const std::string &binary) {
   std::vector<std::string> argv;
   const char *emulator = std::getenv("HEALTHPROBE_TEST_EMULATOR");

@@ -11,6 +11,12 @@
 namespace test_support {
 
 std::string probe_binary();
+// Whether the probe under test runs under an emulator (HEALTHPROBE_TEST_EMULATOR: QEMU for a cross
+// build). Then a tool wrapped around the probe (strace, prlimit, setpriv, unshare, sh) wraps or
+// limits the emulator, not the probe, or cannot start it at all; QEMU does not pass RLIMIT_AS on;
+// its own memory is what wait4 measures; and its start-up eats short deadlines. Tests that depend
+// on those skip under emulation, with a warning.
+bool probe_is_emulated();
 // The argv that starts `binary` (by default the probe under test): the emulator's words, then it.
 std::vector<std::string> probe_command(const std::string &binary = probe_binary());
 // What `--version` must print for the probe under test: "healthprobe VERSION (linux/ARCH)", from

@@ -13,11 +13,6 @@
 
 namespace test_support {
 
-bool probe_is_emulated() {
-  const char *emulator = std::getenv("HEALTHPROBE_TEST_EMULATOR");
-  return emulator != nullptr && *emulator != '\0';
-}
-
 int nth_call(const std::string &syscall, const std::string &needle,
              const std::vector<std::string> &probe_args) {
   TempDir scratch;

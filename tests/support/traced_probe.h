@@ -7,14 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "probe_runner.h"
 #include "process.h"
 
 namespace test_support {
-
-// Whether the probe under test runs under an emulator (HEALTHPROBE_TEST_EMULATOR: QEMU for a cross
-// build). Then strace would trace the emulator, not the probe; QEMU does not pass RLIMIT_AS on;
-// and its start-up eats short deadlines. Tests that depend on those skip, with a warning.
-bool probe_is_emulated();
 
 // Which call of `syscall` made by the probe's main thread (1-based, counted like strace's
 // `when=`) is the first whose traced line contains `needle`; 0 if none. From one traced run.
