@@ -50,7 +50,9 @@ ProcessResult probe(const std::vector<std::string> &args, const EnvMap &env) {
 MeasuredRun probe_measured(const std::vector<std::string> &args, const EnvMap &env) {
   TempDir dir;
   const std::string rss_file = dir / "peak-rss";
-  std::vector<std::string> argv{HEALTHPROBE_TEST_RSS_LAUNCHER, rss_file, probe_binary()};
+  std::vector<std::string> argv{HEALTHPROBE_TEST_RSS_LAUNCHER, rss_file};
+  const auto command = probe_command();  // under emulation, the figure is QEMU's: see the header
+  argv.insert(argv.end(), command.begin(), command.end());
   argv.insert(argv.end(), args.begin(), args.end());
   MeasuredRun run{run_process(argv, env)};
   const std::string text = read_file(rss_file);
