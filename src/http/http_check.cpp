@@ -41,15 +41,6 @@ std::string address_for_message(const std::string &address, int port) {
   return (ipv6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
 }
 
-std::string join(const std::vector<std::string> &items, const char *separator) {
-  std::string out;
-  for (const auto &item : items) {
-    if (!out.empty()) out += separator;
-    out += item;
-  }
-  return out;
-}
-
 void exchange_once(const std::string &address, const Url &url, const httplib::Headers &headers,
                    const Deadline &deadline, Interruption &interruption, Exchange &exchange) {
   GuardedClient client(address, url.port, exchange.wire);

@@ -26,6 +26,15 @@ std::vector<std::string_view> split(std::string_view text, char sep) {
   return items;
 }
 
+std::string join(const std::vector<std::string> &items, const char *separator) {
+  std::string out;
+  for (const auto &item : items) {
+    if (!out.empty()) out += separator;
+    out += item;
+  }
+  return out;
+}
+
 std::string to_lower(std::string_view text) {
   std::string out(text);
   for (char &c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -11,15 +11,6 @@ namespace {
 // How much of the previous run's reasons the context names ("was unhealthy: venv:python").
 constexpr size_t kPreviousReasonsLimit = 200;
 
-std::string join(const std::vector<std::string> &items, const char *separator) {
-  std::string out;
-  for (const auto &item : items) {
-    if (!out.empty()) out += separator;
-    out += item;
-  }
-  return out;
-}
-
 // "healthy", "unhealthy (was healthy: ...)" style words for what came before.
 std::string previous_word(Previous previous, const HealthState &before) {
   switch (previous) {

@@ -411,6 +411,21 @@ settle() {
   fi
   return 1
 }
+
+# kill_server CONTAINER LOG: SIGKILLs the server process inside CONTAINER ($app_cmd, by its exact
+# command line), with the container's own Python: the image has no shell and no kill.
+kill_server() {
+  eng exec "$1" "/usr/bin/python$py" -c '
+import os, signal, sys
+want = sys.argv[1].replace(" ", "\0").encode() + b"\0"
+for p in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        if open(f"/proc/{p}/cmdline", "rb").read() == want:
+            os.kill(int(p), signal.SIGKILL); print("killed", p)
+    except OSError:
+        pass' "$app_cmd" >"$2" 2>&1
+}
+
 # verdict NAME WANT_STATUS WANT_EXIT REGEX...: the engine's status and the stored log's exit code and
 # lines. Prints the stored log's first line (the probe's verdict).
 verdict() {
@@ -484,15 +499,7 @@ check "control: the same shell-form check fails once the shell is gone" eval '[ 
 # Break the running ones: kill the server (from inside, as its own user); freeze the other one.
 # SIGSTOP goes through the engine to PID 1, the server itself: the kernel still completes TCP
 # handshakes into its listen backlog, but nothing ever answers.
-eng exec "$run_id-killed" "/usr/bin/python$py" -c '
-import os, signal, sys
-want = sys.argv[1].replace(" ", "\0").encode() + b"\0"
-for p in filter(str.isdigit, os.listdir("/proc")):
-    try:
-        if open(f"/proc/{p}/cmdline", "rb").read() == want:
-            os.kill(int(p), signal.SIGKILL); print("killed", p)
-    except OSError:
-        pass' "$app_cmd" >"$work/logs/kill.log" 2>&1
+kill_server "$run_id-killed" "$work/logs/kill.log"
 detail="$(cat "$work/logs/kill.log")"
 check "killed: the server process is gone, the container still runs" \
   eval 'grep -q "^killed" "$work/logs/kill.log" && [ "$(eng inspect --format "{{.State.Running}}" "$run_id-killed")" = true ]'
@@ -601,15 +608,7 @@ logto_proof() {
   detail="$(lines)"
   check "transition log: the first run is one 'healthy (first run)' line in $engine logs" \
     eval '[ "$(lines | wc -l)" = 1 ] && lines | grep -q "healthprobe: healthy (first run): "'
-  eng exec "$c" "/usr/bin/python$py" -c '
-import os, signal, sys
-want = sys.argv[1].replace(" ", "\0").encode() + b"\0"
-for p in filter(str.isdigit, os.listdir("/proc")):
-    try:
-        if open(f"/proc/{p}/cmdline", "rb").read() == want:
-            os.kill(int(p), signal.SIGKILL); print("killed", p)
-    except OSError:
-        pass' "$app_cmd" >"$work/logs/logto-kill.log" 2>&1
+  kill_server "$c" "$work/logs/logto-kill.log"
   for ((k = 0; k < 4; k++)); do trigger "$name"; done   # several intervals, all unhealthy
   unhealthy="$(lines | grep -c 'healthprobe: unhealthy (was healthy): webhook:http .*nothing accepts connections')"
   codes="$(eng inspect --format '{{range .State.Health.Log}}{{.ExitCode}} {{end}}' "$c" 2>&1)"

@@ -11,6 +11,8 @@ std::string_view trim(std::string_view text);
 // Splits on sep; an empty text gives no items, empty items in between are kept.
 std::vector<std::string_view> split(std::string_view text, char sep);
 std::string to_lower(std::string_view text);
+// The items with separator between them ("a, b").
+std::string join(const std::vector<std::string> &items, const char *separator);
 
 // A decimal number made of digits only (no sign, no spaces) within [min, max]; nullopt otherwise.
 std::optional<int> parse_int_in_range(std::string_view text, int min, int max);
