@@ -9,6 +9,28 @@
 #include "fuzz_support.h"
 #include "healthprobe/parsing/options.h"
 
+namespace {
+
+// A header value may be a secret (Authorization): no usage error may carry one, wherever the
+// argument ended up (a forgotten --header makes the token a stray argument). Only values long and
+// odd enough not to occur in a message by chance are checked: 12+ bytes with a character outside
+// the lower-case words, digits and dashes a message may echo as an option name.
+bool echoes_a_header_value(const std::vector<std::string> &args, const std::string &error) {
+  for (size_t i = 1; i < args.size(); ++i) {
+    const bool header_value = args[i - 1] == "--header";
+    const bool after_one = i >= 2 && args[i - 2] == "--header";  // `--header 'X: 1' 'Auth: …'`
+    if (!header_value && !after_one) continue;
+    const auto colon = args[i].find(':');
+    const std::string value = colon == std::string::npos ? args[i] : args[i].substr(colon + 1);
+    const bool odd =
+        value.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-=") != std::string::npos;
+    if (value.size() >= 12 && odd && error.find(value) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   using namespace healthprobe;
   std::vector<std::string> args;
@@ -37,6 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     case Command::UsageError:
       FUZZ_CHECK(!parsed.error.empty(), "usage error without a message");
       FUZZ_CHECK(parsed.error.size() <= 512, "usage error longer than 512 bytes");
+      FUZZ_CHECK(!echoes_a_header_value(args, parsed.error), "usage error echoes a header value");
       FUZZ_CHECK(!fuzz::has_raw_control_bytes(parsed.error) &&
                      parsed.error.find('\n') == std::string::npos,
                  "usage error is not one printable line");
