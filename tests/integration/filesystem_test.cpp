@@ -31,7 +31,7 @@ ProcessResult probe_with_read_only(const std::string &dir, const std::vector<std
 // The probe as an unprivileged user (root writes anywhere, so tests as root drop to nobody).
 ProcessResult probe_unprivileged(const std::vector<std::string> &args) {
   std::vector<std::string> argv;
-  if (running_as_root()) argv = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
+  if (running_as_root()) argv = as_nobody();
   const auto command = probe_command();
   argv.insert(argv.end(), command.begin(), command.end());
   argv.insert(argv.end(), args.begin(), args.end());
@@ -72,6 +72,10 @@ TEST_CASE("a read-only mount fails with EROFS and a fix", "[filesystem]") {
 }
 
 TEST_CASE("a directory the probe's user cannot write fails with EACCES", "[filesystem]") {
+  if (running_as_root() && !nobody_can_start_probe()) {
+    WARN("skipped: user nobody cannot start the probe here (see probe_runner.h)");
+    return;
+  }
   TempDir dir;
   const std::string locked = dir / "locked";
   REQUIRE(mkdir(locked.c_str(), running_as_root() ? 0755 : 0555) == 0);

@@ -434,16 +434,20 @@ TEST_CASE("PID 1 running as another user: EACCES, the probe goes on", "[logto]")
     SUCCEED("needs root to run the probe as another user");
     return;
   }
+  if (!nobody_can_start_probe()) {
+    WARN("skipped: user nobody cannot start the probe here (see probe_runner.h)");
+    return;
+  }
   SwitchableServer server;
   TempDir dir;
   chmod(dir.path().c_str(), 0777);
   const std::string log = dir / "root-only.log";
   write_file(log, "");
   chmod(log.c_str(), 0600);
-  const auto result = run_process(
-      {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", probe_binary(), "--url",
-       server.url(), "--log-to", log, "--state-dir", dir.path(), "--writable", dir.path(), "-v"},
-      minimal_env());
+  auto argv = as_nobody();
+  argv.insert(argv.end(), {probe_binary(), "--url", server.url(), "--log-to", log, "--state-dir",
+                           dir.path(), "--writable", dir.path(), "-v"});
+  const auto result = run_process(argv, minimal_env());
   CHECK(result.exit_code == 0);
   CHECK_THAT(result.err, Catch::Contains("Permission denied (PID 1 runs as another user?"));
   CHECK(read_file(log).empty());

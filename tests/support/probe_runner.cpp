@@ -41,6 +41,18 @@ std::string standin_webhook_dir() {
   return HEALTHPROBE_TEST_STANDIN_DIR;
 }
 
+std::vector<std::string> as_nobody() {
+  return {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
+}
+
+bool nobody_can_start_probe() {
+  std::vector<std::string> argv = as_nobody();
+  const auto command = probe_command();
+  argv.insert(argv.end(), command.begin(), command.end());
+  argv.push_back("--version");
+  return run_process(argv, minimal_env()).exit_code == 0;
+}
+
 ProcessResult probe(const std::vector<std::string> &args, const EnvMap &env) {
   std::vector<std::string> argv = probe_command();
   argv.insert(argv.end(), args.begin(), args.end());
