@@ -196,6 +196,7 @@ std::vector<Observation> FilesystemCheck::run(const Deadline &deadline,
     root_mode.output = "root filesystem mode unknown: " + errno_text(errno);
   }
   observations.push_back(root_mode);
+  if (settings_.writable.empty()) return observations;  // writability checks are off
   if (auto uv = check_uv_cache()) observations.push_back(*uv);
   return observations;
 }

@@ -43,7 +43,7 @@ std::string address_for_message(const std::string &address, int port) {
 
 void exchange_once(const std::string &address, const Url &url, const httplib::Headers &headers,
                    const Deadline &deadline, Interruption &interruption, Exchange &exchange) {
-  GuardedClient client(address, url.port, exchange.wire);
+  GuardedClient client(address, url.port, exchange.wire, interruption);
   // The connect timeout is the time left (shutting a socket does not end a connect in progress).
   // Reads and writes get more than that, so that the run's watchdog, not httplib's own read
   // timeout firing a moment earlier, ends a stalled exchange and the report can say why.
@@ -56,8 +56,8 @@ void exchange_once(const std::string &address, const Url &url, const httplib::He
   client.set_decompress(false);       // an encoded body is judged on its status code instead
 
   const auto started = Deadline::Clock::now();
-  // At the deadline the watchdog shuts the socket: a blocked read returns at once.
-  const auto scope = interruption.on_interrupt([&client] { client.stop(); });
+  // At the deadline the run shuts the socket down (GuardedClient registers it): a blocked read
+  // returns at once.
   if (interruption.interrupted()) {
     exchange.cut_at_deadline = true;  // the deadline passed before the request could start
     return;

@@ -1,28 +1,33 @@
 #include "healthprobe/runtime/interruption.h"
 
+#include <sys/socket.h>
+
+#include <thread>
+
 namespace healthprobe {
 
-Interruption::Scope Interruption::on_interrupt(std::function<void()> unblock) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  unblock_ = std::move(unblock);
+// Every access is sequentially consistent: interrupt() sets interrupted_ before it reads the
+// socket, and a registration stores the socket before the caller reads interrupted_, so at least
+// one of the two sees the other.
+Interruption::Scope Interruption::on_interrupt_shut_down(int socket_fd) {
+  socket_fd_.store(socket_fd);
   return Scope(*this);
 }
 
 void Interruption::interrupt() {
-  // The lock is held during the call so that Scope's destructor cannot free what it uses.
-  std::lock_guard<std::mutex> lock(mutex_);
-  interrupted_ = true;
-  if (unblock_) unblock_();
-}
-
-bool Interruption::interrupted() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return interrupted_;
+  interrupted_.store(true);
+  in_progress_.store(true);
+  const int socket_fd = socket_fd_.load();
+  if (socket_fd >= 0) ::shutdown(socket_fd, SHUT_RDWR);
+  in_progress_.store(false);
 }
 
 void Interruption::clear() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  unblock_ = nullptr;
+  socket_fd_.store(-1);
+  // A watchdog thread that read the socket before the store above is one system call from done.
+  // (A signal handler on this thread has always finished by now: it ran to completion before
+  // this thread got here.)
+  while (in_progress_.load()) std::this_thread::yield();
 }
 
 }  // namespace healthprobe

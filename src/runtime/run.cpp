@@ -11,6 +11,8 @@
 #include <ctime>
 #include <exception>
 #include <new>
+#include <optional>
+#include <string>
 
 #include "healthprobe/checks/filesystem_check.h"
 #include "healthprobe/checks/venv_check.h"
@@ -18,6 +20,7 @@
 #include "healthprobe/parsing/duration.h"
 #include "healthprobe/reporting/log.h"
 #include "healthprobe/reporting/transition_log.h"
+#include "healthprobe/runtime/alarm_watchdog.h"
 #include "healthprobe/runtime/leftover_file.h"
 #include "healthprobe/runtime/memory_budget.h"
 #include "healthprobe/runtime/thread_activity.h"
@@ -52,41 +55,58 @@ void write_all(int fd, const char *data, size_t left) {
 
 // The watchdog's last word, when a check outlives the deadline by the grace period: whether it was
 // still working (a flood to parse, a huge directory to list) or blocked in the kernel (a hung
-// network mount) is told apart by the check thread's state. Runs on the watchdog thread while
-// the check runs on: fixed storage, no allocation.
-void give_up(bool quiet, const std::string &deadline, const std::vector<std::string> &check_names,
-             const std::atomic<size_t> &running, pid_t check_thread) {
-  leftover_file::remove_now();
-  if (!quiet) {
-    const size_t index = running.load();
-    const char *check = index < check_names.size() ? check_names[index].c_str() : "a";
-    std::array<char, 256> message{};
-    int length = 0;
-    switch (activity_of(check_thread)) {
-      case ThreadActivity::Running:
-        length = std::snprintf(message.data(), message.size(),
-                               "unhealthy: the %s check was still working at the %s deadline "
-                               "(busy, not blocked); gave up on it\n",
-                               check, deadline.c_str());
-        break;
-      case ThreadActivity::Blocked:
-        length = std::snprintf(message.data(), message.size(),
-                               "unhealthy: the %s deadline passed with the %s check stuck in a "
-                               "system call\n",
-                               deadline.c_str(), check);
-        break;
-      case ThreadActivity::Unknown:
-        length = std::snprintf(message.data(), message.size(),
-                               "unhealthy: the %s deadline passed with the %s check unfinished "
-                               "(stuck in a system call or still working)\n",
-                               deadline.c_str(), check);
-        break;
-    }
-    if (length > 0) {
-      write_all(STDOUT_FILENO, message.data(),
-                std::min(static_cast<size_t>(length), message.size() - 1));
+// network mount).
+std::string give_up_message(ThreadActivity activity, const std::string &check,
+                            const std::string &deadline) {
+  switch (activity) {
+    case ThreadActivity::Running:
+      return "unhealthy: the " + check + " check was still working at the " + deadline +
+             " deadline (busy, not blocked); gave up on it\n";
+    case ThreadActivity::Blocked:
+      return "unhealthy: the " + deadline + " deadline passed with the " + check +
+             " check stuck in a system call\n";
+    case ThreadActivity::Unknown:
+      break;
+  }
+  return "unhealthy: the " + deadline + " deadline passed with the " + check +
+         " check unfinished (stuck in a system call or still working)\n";
+}
+
+// One message per check and activity, rendered before the run: the give-up happens on a watchdog
+// thread while the check runs on, or in a signal handler, where nothing may allocate.
+struct GiveUpMessages {
+  std::vector<std::string> running, blocked, unknown;
+
+  GiveUpMessages(const std::vector<std::unique_ptr<Check>> &checks, const std::string &deadline,
+                 bool quiet) {
+    if (quiet) return;
+    for (const auto &check : checks) {
+      running.push_back(give_up_message(ThreadActivity::Running, check->name(), deadline));
+      blocked.push_back(give_up_message(ThreadActivity::Blocked, check->name(), deadline));
+      unknown.push_back(give_up_message(ThreadActivity::Unknown, check->name(), deadline));
     }
   }
+
+  const std::vector<std::string> &for_activity(ThreadActivity activity) const {
+    switch (activity) {
+      case ThreadActivity::Running:
+        return running;
+      case ThreadActivity::Blocked:
+        return blocked;
+      case ThreadActivity::Unknown:
+        break;
+    }
+    return unknown;
+  }
+};
+
+// The watchdog thread's give-up: which message is told by the check thread's state.
+void give_up(const GiveUpMessages &messages, const std::atomic<size_t> &running,
+             pid_t check_thread) {
+  leftover_file::remove_now();
+  const auto &texts = messages.for_activity(activity_of(check_thread));
+  const size_t index = running.load();
+  if (index < texts.size()) write_all(STDOUT_FILENO, texts[index].data(), texts[index].size());
   ::_exit(kExitUnhealthy);
 }
 
@@ -134,21 +154,31 @@ Report run_checks(const std::vector<std::unique_ptr<Check>> &checks, const Deadl
 int run_probe(const Options &options, const Environment &env) {
   configure_logging(options.verbose);
   const Deadline deadline(options.timeout);
-  const std::string deadline_text = format_duration(options.timeout);
   const auto checks = make_checks(options, env);
-  std::vector<std::string> check_names;
-  check_names.reserve(checks.size());
-  for (const auto &check : checks) check_names.push_back(check->name());
+  const GiveUpMessages messages(checks, format_duration(options.timeout), options.quiet);
   std::atomic<size_t> running{0};
-  const pid_t check_thread = ::gettid();
-  // One thread enforces the deadline for the whole run (creating it costs a probe ~60 us:
-  // bench/STARTUP.md).
   Interruption interruption;
-  Watchdog watchdog(
-      deadline.end(), [&interruption] { interruption.interrupt(); }, deadline.end() + kStuckGrace,
-      [&] { give_up(options.quiet, deadline_text, check_names, running, check_thread); });
+  // The deadline is enforced by a timer signal when no check can sleep where a signal does not
+  // reach (the HTTP check, and the root file system's mode), else by a watchdog thread. The thread
+  // costs an HTTP-only probe ~90 us of its ~300 us over a raw socket (bench/STARTUP.md).
+  const bool needs_thread = std::any_of(checks.begin(), checks.end(), [](const auto &check) {
+    return check->may_block_uninterruptibly();
+  });
+  std::optional<AlarmWatchdog> alarm;
+  if (!needs_thread) {
+    alarm.emplace(deadline.end(), interruption, deadline.end() + kStuckGrace, messages.running,
+                  running);
+  }
+  std::optional<Watchdog> thread;
+  if (!alarm || !alarm->armed()) {
+    const pid_t check_thread = ::gettid();
+    thread.emplace(
+        deadline.end(), [&interruption] { interruption.interrupt(); }, deadline.end() + kStuckGrace,
+        [&messages, &running, check_thread] { give_up(messages, running, check_thread); });
+  }
   const Report report = run_checks(checks, deadline, interruption, &running);
-  watchdog.disarm();
+  if (alarm) alarm->disarm();
+  if (thread) thread->disarm();
   log_transition(options, report, deadline);  // --log-to: one line when health changes
   spdlog::debug("ran {} checks in {} ms", checks.size(), report.elapsed.count());
   if (!options.quiet) {

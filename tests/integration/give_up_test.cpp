@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "http_server.h"
 #include "probe_runner.h"
 #include "temp_dir.h"
 #include "traced_probe.h"
@@ -40,4 +41,44 @@ TEST_CASE("a check busy at the deadline is not called stuck in a system call", "
   // The listing did not finish: the run was cut at the deadline, by the check or the watchdog.
   CHECK_THAT(result.out, !Catch::Contains("missing from"));
   CHECK_THAT(result.out, !Catch::Contains("stuck in a system call"));
+}
+
+namespace {
+// How many threads the probe started, counted by strace from the clone calls of one real run.
+int threads_started(const std::vector<std::string> &probe_args) {
+  TempDir dir;
+  const std::string trace = dir / "trace";
+  std::vector<std::string> argv{"strace", "-f", "-qq", "-e", "trace=clone,clone3", "-o", trace};
+  const auto command = probe_command();
+  argv.insert(argv.end(), command.begin(), command.end());
+  argv.insert(argv.end(), probe_args.begin(), probe_args.end());
+  const auto result = run_process(argv, minimal_env());
+  INFO(result.out << result.err);
+  REQUIRE(result.exit_code == 0);
+  const std::string calls = read_file(trace);
+  int clones = 0;
+  for (size_t at = calls.find("clone"); at != std::string::npos; at = calls.find("clone", at + 1))
+    ++clones;
+  return clones;
+}
+}  // namespace
+
+// Why it matters: the thread is most of an HTTP-only probe's own cost (bench/STARTUP.md); a
+// timer signal can end every wait the HTTP check makes. File system calls may sleep where no
+// signal reaches (a hung network mount), so a run with them keeps the thread.
+TEST_CASE("an HTTP-only run keeps its deadline without a thread; file checks start one",
+          "[giveup]") {
+  if (probe_is_emulated()) {
+    WARN("skipped under emulation (strace would trace the emulator)");
+    return;
+  }
+  HttpServer server;
+  server.server().Get("/health", [](const httplib::Request &, httplib::Response &res) {
+    res.set_content(R"({"status":"ok"})", "application/json");
+  });
+  server.start();
+  const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/health";
+  CHECK(threads_started({"--url", url, "--venv", "none", "--writable", "none"}) == 0);
+  TempDir writable;
+  CHECK(threads_started({"--url", url, "--venv", "none", "--writable", writable.path()}) == 1);
 }

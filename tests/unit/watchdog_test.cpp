@@ -3,10 +3,8 @@
 #include <atomic>
 #include <thread>
 
-#include "healthprobe/runtime/interruption.h"
 #include "healthprobe/runtime/watchdog.h"
 
-using healthprobe::Interruption;
 using healthprobe::Watchdog;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
@@ -69,18 +67,4 @@ TEST_CASE("a disarmed watchdog never acts", "[watchdog]") {
   }
   CHECK_FALSE(acted);
   CHECK(Clock::now() - start < std::chrono::seconds(5));
-}
-
-TEST_CASE("an interruption calls what is registered, and nothing once the scope ends",
-          "[watchdog]") {
-  Interruption interruption;
-  int calls = 0;
-  {
-    auto scope = interruption.on_interrupt([&] { ++calls; });
-    interruption.interrupt();
-  }
-  CHECK(calls == 1);
-  CHECK(interruption.interrupted());
-  interruption.interrupt();  // nothing registered: no call, no crash
-  CHECK(calls == 1);
 }

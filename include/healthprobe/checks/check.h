@@ -35,6 +35,10 @@ class Check {
   // Must return by the deadline; reports a failure rather than throwing. A check that can block
   // registers with `interruption` how to unblock it when the deadline passes.
   virtual std::vector<Observation> run(const Deadline &deadline, Interruption &interruption) = 0;
+  // Whether the check may sleep in the kernel where no signal reaches it (file system calls on
+  // a path that may be a network mount). Such a run needs the watchdog thread; a run without
+  // any makes do with a timer signal, which costs far less (runtime/alarm_watchdog.h).
+  virtual bool may_block_uninterruptibly() const { return true; }
 };
 
 const char *status_word(Status status);  // "pass", "warn", "fail"

@@ -1,7 +1,8 @@
 #pragma once
 // Verifies the filesystem the service relies on: each directory it must write to accepts a new
 // file and has room; whether the root filesystem is read-only; and the `uv run` trap (uv on PATH
-// with an unwritable cache), the crash that started the image rework.
+// with an unwritable cache), the crash that started the image rework. The uv trap is a
+// writability check too: with no writable dirs (`--writable none`) it is off.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,6 +32,9 @@ class FilesystemCheck : public Check {
 
   std::string name() const override { return "filesystem"; }
   std::vector<Observation> run(const Deadline &deadline, Interruption &interruption) override;
+  // With no writable dirs it only asks statvfs about "/", the file system the probe itself was
+  // just loaded from: if that hung, the probe would never have started.
+  bool may_block_uninterruptibly() const override { return !settings_.writable.empty(); }
 
  private:
   Observation check_writable(const std::string &dir) const;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "healthprobe/http/response_guard.h"
+#include "healthprobe/runtime/interruption.h"
 
 namespace healthprobe {
 
@@ -18,16 +19,19 @@ struct GuardedExchange {
   size_t bytes_received = 0;
 };
 
+// While connected, the socket is registered with `interruption`: the deadline shuts it down.
 class GuardedClient : public httplib::ClientImpl {
  public:
-  GuardedClient(const std::string &host, int port, GuardedExchange &exchange)
-      : httplib::ClientImpl(host, port), exchange_(exchange) {}
+  GuardedClient(const std::string &host, int port, GuardedExchange &exchange,
+                Interruption &interruption)
+      : httplib::ClientImpl(host, port), exchange_(exchange), interruption_(interruption) {}
 
  private:
   bool process_socket(const Socket &socket,
                       std::function<bool(httplib::Stream &strm)> callback) override;
 
   GuardedExchange &exchange_;
+  Interruption &interruption_;
 };
 
 }  // namespace healthprobe

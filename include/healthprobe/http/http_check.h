@@ -22,6 +22,8 @@ class HttpCheck : public Check {
 
   std::string name() const override { return "webhook:http"; }
   std::vector<Observation> run(const Deadline &deadline, Interruption &interruption) override;
+  // Sockets only: every wait is interruptible, and the deadline shuts the socket down.
+  bool may_block_uninterruptibly() const override { return false; }
 
  private:
   Url url_;

@@ -1,16 +1,20 @@
 #pragma once
-// How the run interrupts a check that is blocked when the deadline passes. The check in progress
-// registers what would unblock it (the HTTP check: shut its socket); the run's watchdog calls
-// interrupt() at the deadline. One thread enforces the deadline for every check.
-#include <functional>
-#include <mutex>
+// How the run ends a network wait that is still blocked when the deadline passes. The HTTP check
+// registers its connected socket; the run's deadline enforcement (a watchdog thread or a timer
+// signal, see run.cpp) calls interrupt(), which shuts the socket down so that a blocked read or
+// write returns at once (a server dripping one byte at a time defeats any per-read timeout).
+//
+// Lock-free and async-signal-safe: interrupt() may run in a signal handler on the very thread that
+// registered the socket, so it must never wait for that thread, allocate or take a lock.
+#include <atomic>
 
 namespace healthprobe {
 
 class Interruption {
  public:
-  // While alive, interrupt() calls the registered function. Its destructor waits for a call in
-  // progress to finish, so what the function touches may be destroyed right after it.
+  // While alive, interrupt() shuts down the registered socket. Its destructor waits for an
+  // interrupt() in progress on another thread to finish, so the socket may be closed right after
+  // (never shutting down a descriptor number the process has reused).
   class Scope {
    public:
     explicit Scope(Interruption &owner) : owner_(&owner) {}
@@ -22,18 +26,19 @@ class Interruption {
     Interruption *owner_;
   };
 
-  // One registration at a time: checks run one after another.
-  [[nodiscard]] Scope on_interrupt(std::function<void()> unblock);
-  // Calls the registered function, if any; from then on interrupted() is true.
+  // One registration at a time: checks run one after another. Check interrupted() after
+  // registering: a deadline that passed just before finds no socket to shut down.
+  [[nodiscard]] Scope on_interrupt_shut_down(int socket_fd);
+  // Shuts the registered socket down, if any; from then on interrupted() is true.
   void interrupt();
-  bool interrupted() const;
+  bool interrupted() const { return interrupted_.load(); }
 
  private:
   void clear();
 
-  mutable std::mutex mutex_;
-  std::function<void()> unblock_;
-  bool interrupted_ = false;
+  std::atomic<int> socket_fd_{-1};
+  std::atomic<bool> in_progress_{false};  // an interrupt() is using socket_fd_
+  std::atomic<bool> interrupted_{false};
 };
 
 }  // namespace healthprobe

@@ -1,0 +1,126 @@
+#include "healthprobe/runtime/alarm_watchdog.h"
+
+#include <pthread.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <ctime>
+
+#include "healthprobe/runtime/leftover_file.h"
+
+namespace healthprobe {
+namespace {
+
+// What the handler needs, in fixed storage: it may not allocate or lock.
+struct AlarmState {
+  timer_t timer{};
+  timespec give_up_at{};
+  Interruption *interruption = nullptr;
+  const std::vector<std::string> *messages = nullptr;
+  const std::atomic<size_t> *running = nullptr;
+  struct sigaction previous {};
+  std::atomic<int> stage{0};  // 0: before the deadline, 1: interrupted, waiting to give up
+  std::atomic<bool> disarmed{true};
+};
+AlarmState g_alarm;
+
+timespec to_timespec(AlarmWatchdog::TimePoint at) {
+  // steady_clock is CLOCK_MONOTONIC in libstdc++, the clock the timer runs on.
+  const auto since_epoch = at.time_since_epoch();
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(since_epoch);
+  timespec spec{};
+  spec.tv_sec = static_cast<time_t>(seconds.count());
+  spec.tv_nsec = static_cast<long>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch - seconds).count());
+  if (spec.tv_sec < 0) spec = timespec{0, 1};  // already due; zero would disarm the timer
+  if (spec.tv_sec == 0 && spec.tv_nsec == 0) spec.tv_nsec = 1;
+  return spec;
+}
+
+void write_all(const std::string &text) {
+  const char *data = text.data();
+  size_t left = text.size();
+  while (left > 0) {
+    const ssize_t written = ::write(STDOUT_FILENO, data, left);
+    if (written <= 0) return;  // nobody is reading: the exit code still tells
+    data += written;
+    left -= static_cast<size_t>(written);
+  }
+}
+
+void on_alarm(int /*signal_number*/) {
+  const int saved_errno = errno;
+  if (!g_alarm.disarmed.load()) {
+    if (g_alarm.stage.exchange(1) == 0) {
+      g_alarm.interruption->interrupt();
+      itimerspec next{};
+      next.it_value = g_alarm.give_up_at;
+      ::timer_settime(g_alarm.timer, TIMER_ABSTIME, &next, nullptr);
+    } else {
+      leftover_file::remove_now();
+      const size_t index = g_alarm.running->load();
+      if (index < g_alarm.messages->size()) write_all((*g_alarm.messages)[index]);
+      ::_exit(1);
+    }
+  }
+  errno = saved_errno;
+}
+
+}  // namespace
+
+AlarmWatchdog::AlarmWatchdog(TimePoint interrupt_at, Interruption &interruption,
+                             TimePoint give_up_at, const std::vector<std::string> &give_up_messages,
+                             const std::atomic<size_t> &running) {
+  if (!g_alarm.disarmed.load()) return;  // one at a time: armed() stays false
+  g_alarm.interruption = &interruption;
+  g_alarm.messages = &give_up_messages;
+  g_alarm.running = &running;
+  g_alarm.give_up_at = to_timespec(give_up_at);
+  g_alarm.stage.store(0);
+
+  // A signal mask inherited through exec could hold SIGALRM back, and with it the deadline.
+  sigset_t alarm_only;
+  sigemptyset(&alarm_only);
+  sigaddset(&alarm_only, SIGALRM);
+  if (::pthread_sigmask(SIG_UNBLOCK, &alarm_only, nullptr) != 0) return;
+  struct sigaction action {};
+  action.sa_handler = on_alarm;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = 0;  // no SA_RESTART: a blocked wait returns EINTR and re-checks its time
+  if (::sigaction(SIGALRM, &action, &g_alarm.previous) != 0) return;
+  // Delivered to this thread, the one running the checks, whatever other threads exist.
+  sigevent event{};
+  event.sigev_notify = SIGEV_THREAD_ID;
+  event.sigev_signo = SIGALRM;
+  event._sigev_un._tid = ::gettid();  // glibc 2.36 names it only so (sigev_notify_thread_id: 2.37)
+  if (::timer_create(CLOCK_MONOTONIC, &event, &g_alarm.timer) != 0) {
+    ::sigaction(SIGALRM, &g_alarm.previous, nullptr);
+    return;
+  }
+  g_alarm.disarmed.store(false);
+  itimerspec first{};
+  first.it_value = to_timespec(interrupt_at);
+  if (::timer_settime(g_alarm.timer, TIMER_ABSTIME, &first, nullptr) != 0) {
+    g_alarm.disarmed.store(true);
+    ::timer_delete(g_alarm.timer);
+    ::sigaction(SIGALRM, &g_alarm.previous, nullptr);
+    return;
+  }
+  armed_ = true;
+}
+
+AlarmWatchdog::~AlarmWatchdog() {
+  disarm();
+}
+
+void AlarmWatchdog::disarm() {
+  if (!armed_) return;
+  armed_ = false;
+  // The flag first: a signal already on its way finds it set and does nothing.
+  g_alarm.disarmed.store(true);
+  ::timer_delete(g_alarm.timer);
+  ::sigaction(SIGALRM, &g_alarm.previous, nullptr);
+}
+
+}  // namespace healthprobe

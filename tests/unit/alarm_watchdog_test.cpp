@@ -1,0 +1,129 @@
+// AlarmWatchdog: the deadline by timer signal. Real timers, real blocked reads on this thread, and
+// a real forked process for the give-up, which ends the process.
+#include <catch2/catch.hpp>
+
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <string>
+#include <vector>
+
+#include "healthprobe/runtime/alarm_watchdog.h"
+#include "healthprobe/runtime/interruption.h"
+
+using healthprobe::AlarmWatchdog;
+using healthprobe::Interruption;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+namespace {
+struct SocketPair {
+  int ends[2] = {-1, -1};
+  SocketPair() { REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) == 0); }
+  ~SocketPair() {
+    ::close(ends[0]);
+    ::close(ends[1]);
+  }
+  SocketPair(const SocketPair &) = delete;
+  SocketPair &operator=(const SocketPair &) = delete;
+};
+
+bool sigalrm_is_default() {
+  struct sigaction current {};
+  ::sigaction(SIGALRM, nullptr, &current);
+  return current.sa_handler == SIG_DFL;
+}
+}  // namespace
+
+TEST_CASE("an alarm watchdog shuts the socket down at the deadline, under a read on this thread",
+          "[alarm]") {
+  Interruption interruption;
+  SocketPair pair;
+  const std::vector<std::string> messages{"gave up\n"};
+  const std::atomic<size_t> running{0};
+  const auto start = Clock::now();
+  AlarmWatchdog alarm(start + milliseconds(50), interruption, start + std::chrono::seconds(30),
+                      messages, running);
+  REQUIRE(alarm.armed());
+  const auto scope = interruption.on_interrupt_shut_down(pair.ends[0]);
+  char byte = 0;
+  ssize_t got = -1;
+  do {
+    got = ::recv(pair.ends[0], &byte, 1, 0);  // nothing is ever sent
+  } while (got < 0 && errno == EINTR);
+  const auto waited = Clock::now() - start;
+  alarm.disarm();
+  CHECK(got == 0);
+  CHECK(interruption.interrupted());
+  CHECK(waited >= milliseconds(50));
+  CHECK(waited < std::chrono::seconds(5));
+  CHECK(sigalrm_is_default());
+}
+
+TEST_CASE("an alarm watchdog gives up a grace period later: its message, exit 1", "[alarm]") {
+  int output[2] = {-1, -1};
+  REQUIRE(::pipe(output) == 0);
+  const auto start = Clock::now();
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    ::dup2(output[1], STDOUT_FILENO);
+    Interruption interruption;
+    const std::vector<std::string> messages{"first\n", "second check gave up\n"};
+    const std::atomic<size_t> running{1};
+    const auto now = Clock::now();
+    AlarmWatchdog alarm(now + milliseconds(20), interruption, now + milliseconds(120), messages,
+                        running);
+    // Busy, as a check parsing a flood would be; never returns on its own.
+    volatile unsigned long spin = 0;
+    while (Clock::now() - now < std::chrono::seconds(10)) spin = spin + 1;
+    ::_exit(7);
+  }
+  ::close(output[1]);
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  const auto waited = Clock::now() - start;
+  std::string text(256, '\0');
+  const ssize_t got = ::read(output[0], text.data(), text.size());
+  ::close(output[0]);
+  text.resize(got > 0 ? static_cast<size_t>(got) : 0);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 1);
+  CHECK(text == "second check gave up\n");
+  CHECK(waited >= milliseconds(120));
+  CHECK(waited < std::chrono::seconds(5));
+}
+
+TEST_CASE("a disarmed alarm watchdog never acts, and SIGALRM is as it was", "[alarm]") {
+  Interruption interruption;
+  const std::vector<std::string> messages;
+  const std::atomic<size_t> running{0};
+  const auto start = Clock::now();
+  {
+    AlarmWatchdog alarm(start + milliseconds(30), interruption, start + milliseconds(60), messages,
+                        running);
+    REQUIRE(alarm.armed());
+  }
+  ::usleep(150 * 1000);  // past both stage times
+  CHECK_FALSE(interruption.interrupted());
+  CHECK(sigalrm_is_default());
+}
+
+TEST_CASE("one alarm watchdog at a time: a second is not armed", "[alarm]") {
+  Interruption interruption;
+  const std::vector<std::string> messages;
+  const std::atomic<size_t> running{0};
+  const auto later = Clock::now() + std::chrono::seconds(30);
+  AlarmWatchdog first(later, interruption, later, messages, running);
+  AlarmWatchdog second(later, interruption, later, messages, running);
+  CHECK(first.armed());
+  CHECK_FALSE(second.armed());
+  first.disarm();
+  AlarmWatchdog third(later, interruption, later, messages, running);
+  CHECK(third.armed());
+}
