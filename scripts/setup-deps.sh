@@ -12,18 +12,22 @@
 # libcpp-httplib-dev ships the split header plus a shared library, and a fully static
 # probe needs the single header of the same version. That header comes from Debian's
 # source package (with Debian's security patches applied), is checked against a pinned
-# SHA-256, and lands in .deps/ (ignored by git): third-party code is never committed.
+# SHA-256, gets our patches from scripts/patches/ (each says why, in Debian's DEP-3 form),
+# is checked against a second pin, and lands in .deps/ (ignored by git): third-party code is
+# never committed.
 set -euo pipefail
 
 HTTPLIB_SOURCE_VERSION="0.11.4+ds-1+deb12u1"
 HTTPLIB_HEADER_SHA256="2bcaaeb62b3fee7beed69aa51e14f811f4d0bac3a0c1d6f0f095b02655d80a4e"
+# The same header with scripts/patches/cpp-httplib-*.patch applied: what the build uses.
+HTTPLIB_PATCHED_SHA256="747dd1df3dad9dff49a77b98ad85a77e2777832025f6dcabe1e707035e8322e2"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 deps_dir="${HEALTHPROBE_DEPS_DIR:-$root/.deps}"
 header="$deps_dir/cpp-httplib/httplib.h"
 
 packages=(
-  build-essential cmake file dpkg-dev xz-utils ca-certificates
+  build-essential cmake file dpkg-dev xz-utils ca-certificates patch
   libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev libfmt-dev catch2 python3
 )
 usage() { echo "usage: $0 [--build-only] [--arch amd64|arm64]" >&2; exit 64; }
@@ -59,7 +63,8 @@ sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 bash "$root/scripts/ensure-packages.sh" "${packages[@]}"
 
-header_ok() { [ -f "$header" ] && echo "$HTTPLIB_HEADER_SHA256  $header" | sha256sum -c --status; }
+sha256_is() { [ -f "$2" ] && echo "$1  $2" | sha256sum -c --status; }
+header_ok() { sha256_is "$HTTPLIB_PATCHED_SHA256" "$header"; }
 
 if header_ok; then
   exit 0
@@ -89,11 +94,22 @@ trap 'rm -rf "$work"' EXIT
   echo "setup-deps: could not fetch Debian's cpp-httplib $HTTPLIB_SOURCE_VERSION source package" >&2
   exit 1
 }
+source_dir="$(echo "$work"/cpp-httplib-*/)"
+if ! sha256_is "$HTTPLIB_HEADER_SHA256" "$source_dir/httplib.h"; then
+  echo "setup-deps: Debian's httplib.h does not match the pinned SHA-256 $HTTPLIB_HEADER_SHA256" >&2
+  exit 1
+fi
+for patch_file in "$root"/scripts/patches/cpp-httplib-*.patch; do
+  patch --quiet --forward --no-backup-if-mismatch -p1 -d "$source_dir" <"$patch_file" || {
+    echo "setup-deps: $patch_file does not apply to cpp-httplib $HTTPLIB_SOURCE_VERSION" >&2
+    exit 1
+  }
+done
 mkdir -p "$deps_dir/cpp-httplib"
-cp "$work"/cpp-httplib-*/httplib.h "$work"/cpp-httplib-*/LICENSE "$deps_dir/cpp-httplib/"
+cp "$source_dir/httplib.h" "$source_dir/LICENSE" "$deps_dir/cpp-httplib/"
 if ! header_ok; then
-  echo "setup-deps: $header does not match the pinned SHA-256 $HTTPLIB_HEADER_SHA256" >&2
+  echo "setup-deps: the patched $header does not match the pinned SHA-256 $HTTPLIB_PATCHED_SHA256" >&2
   rm -f "$header"
   exit 1
 fi
-echo "setup-deps: cpp-httplib $HTTPLIB_SOURCE_VERSION single header ready in $deps_dir/cpp-httplib"
+echo "setup-deps: cpp-httplib $HTTPLIB_SOURCE_VERSION single header (patched: scripts/patches/) ready in $deps_dir/cpp-httplib"

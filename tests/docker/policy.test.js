@@ -52,6 +52,7 @@ describe('docker/Dockerfile', () => {
     // Only the scripts the set-up needs: a new test script does not invalidate the toolchain layer.
     const copies = pb.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.text);
     assert.ok(copies.includes('COPY scripts/setup-deps.sh scripts/ensure-packages.sh scripts/'), copies.join('\n'));
+    assert.ok(copies.includes('COPY scripts/patches/ scripts/patches/'), 'setup-deps.sh applies these to cpp-httplib');
     assert.ok(!copies.some((c) => /^COPY scripts\/? /.test(c)), 'not the whole scripts/ directory');
   });
 
