@@ -1,12 +1,11 @@
 #include "healthprobe/http/http_check.h"
 
-#include <spdlog/spdlog.h>
-
 #include "healthprobe/http/guarded_client.h"
 
 #include "healthprobe/parsing/byte_size.h"
 #include "healthprobe/parsing/duration.h"
 #include "healthprobe/parsing/health_body.h"
+#include "healthprobe/reporting/log.h"
 #include "healthprobe/reporting/text.h"
 #include "healthprobe/version.h"
 
@@ -81,10 +80,10 @@ void exchange_once(const std::string &address, const Url &url, const httplib::He
       exchange.wire.bytes_received > 0 && ended - exchange.wire.last_byte_at < kStillSending;
   exchange.latency = std::chrono::duration_cast<std::chrono::milliseconds>(ended - started);
   exchange.error = result.error();
-  spdlog::debug("GET {} via {}: {} (status {}, {} bytes received, {} body bytes, {} ms)",
-                url.redacted(), address_for_message(address, url.port),
-                httplib::to_string(exchange.error), exchange.status(), exchange.wire.bytes_received,
-                exchange.body.size(), exchange.latency.count());
+  log_debug("GET {} via {}: {} (status {}, {} bytes received, {} body bytes, {} ms)",
+            url.redacted(), address_for_message(address, url.port),
+            httplib::to_string(exchange.error), exchange.status(), exchange.wire.bytes_received,
+            exchange.body.size(), exchange.latency.count());
 }
 
 std::string describe_body(const HealthBody &body) {

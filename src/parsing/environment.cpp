@@ -5,20 +5,25 @@
 namespace healthprobe {
 
 Environment Environment::from_envp(char **envp) {
-  std::map<std::string, std::string> variables;
-  for (char **entry = envp; entry != nullptr && *entry != nullptr; ++entry) {
-    const char *equals = std::strchr(*entry, '=');
-    if (equals == nullptr) continue;
-    variables.emplace(std::string(*entry, static_cast<size_t>(equals - *entry)),
-                      std::string(equals + 1));
-  }
-  return Environment(std::move(variables));
+  Environment env;
+  env.envp_ = envp;
+  return env;
 }
 
 std::optional<std::string> Environment::get(const std::string &name) const {
-  const auto found = variables_.find(name);
-  if (found == variables_.end() || found->second.empty()) return std::nullopt;
-  return found->second;
+  const char *value = nullptr;
+  if (envp_ != nullptr) {
+    for (char **entry = envp_; *entry != nullptr; ++entry) {
+      if (std::strncmp(*entry, name.c_str(), name.size()) == 0 && (*entry)[name.size()] == '=') {
+        value = *entry + name.size() + 1;
+        break;
+      }
+    }
+  } else if (const auto found = variables_.find(name); found != variables_.end()) {
+    value = found->second.c_str();
+  }
+  if (value == nullptr || *value == '\0') return std::nullopt;
+  return std::string(value);
 }
 
 }  // namespace healthprobe

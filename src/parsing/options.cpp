@@ -1,7 +1,10 @@
 #include "healthprobe/parsing/options.h"
 
+#include <array>
 #include <functional>
 #include <map>
+#include <optional>
+#include <string_view>
 #include <utility>
 
 #include "healthprobe/parsing/byte_size.h"
@@ -49,23 +52,32 @@ bool is_option_shaped(const std::string &arg) {
   return true;
 }
 
-// The flags that take a value, with their variables (empty: flag only).
-const std::map<std::string, std::string> &valued_flags() {
-  static const std::map<std::string, std::string> flags = {
-      {"--url", "HEALTHPROBE_URL"},
-      {"--timeout", "HEALTHPROBE_TIMEOUT"},
-      {"--expect-status", "HEALTHPROBE_EXPECT_STATUS"},
-      {"--header", ""},
-      {"--venv", "HEALTHPROBE_VENV"},
-      {"--require", "HEALTHPROBE_REQUIRE"},
-      {"--writable", "HEALTHPROBE_WRITABLE"},
-      {"--min-free", "HEALTHPROBE_MIN_FREE"},
-      {"--format", "HEALTHPROBE_FORMAT"},
-      {"--log-to", "HEALTHPROBE_LOG_TO"},
-      {"--log-format", "HEALTHPROBE_LOG_FORMAT"},
-      {"--state-dir", "HEALTHPROBE_STATE_DIR"},
-  };
-  return flags;
+// The flags that take a value, with their variables (empty: flag only). A fixed table, not a map:
+// building a map of strings was a measurable part of every run's start (bench/STARTUP.md).
+struct ValuedFlag {
+  std::string_view flag;
+  std::string_view variable;
+};
+constexpr std::array<ValuedFlag, 12> kValuedFlags{{
+    {"--url", "HEALTHPROBE_URL"},
+    {"--timeout", "HEALTHPROBE_TIMEOUT"},
+    {"--expect-status", "HEALTHPROBE_EXPECT_STATUS"},
+    {"--header", ""},
+    {"--venv", "HEALTHPROBE_VENV"},
+    {"--require", "HEALTHPROBE_REQUIRE"},
+    {"--writable", "HEALTHPROBE_WRITABLE"},
+    {"--min-free", "HEALTHPROBE_MIN_FREE"},
+    {"--format", "HEALTHPROBE_FORMAT"},
+    {"--log-to", "HEALTHPROBE_LOG_TO"},
+    {"--log-format", "HEALTHPROBE_LOG_FORMAT"},
+    {"--state-dir", "HEALTHPROBE_STATE_DIR"},
+}};
+
+// The flag's variable ("" for a flag without one), or nothing if it is not a valued flag.
+std::optional<std::string_view> variable_of(std::string_view flag) {
+  for (const auto &valued : kValuedFlags)
+    if (valued.flag == flag) return valued.variable;
+  return std::nullopt;
 }
 
 // Collects the raw settings: every flag occurrence, else the variable's value.
@@ -80,7 +92,7 @@ class RawSettings {
                               char sep = '\0') const {
     const auto found = flags_.find(flag);
     if (found != flags_.end()) return found->second;
-    const std::string &variable = valued_flags().at(flag);
+    const std::string variable(variable_of(flag).value());
     std::vector<Setting> out;
     if (variable.empty()) return out;
     if (auto value = env.get(variable)) {
@@ -112,7 +124,8 @@ std::string unknown_option(const std::string &arg, const std::string &flag, size
     return "unknown option '" + flag + "' at " + argument_at(index) + " (see healthprobe --help)";
   }
   // "--header:Authorization: Bearer ..." : name the option it starts with, never the rest.
-  for (const auto &[known, variable] : valued_flags()) {
+  for (const auto &valued : kValuedFlags) {
+    const std::string known(valued.flag);
     if (arg.rfind(known, 0) == 0) {
       return argument_at(index) + " starts with " + known + " but is not " + known + "=VALUE or " +
              known + " VALUE (its text is not shown: it may hold a secret)";
@@ -329,7 +342,7 @@ ParsedCommand parse_command_line(const std::vector<std::string> &args, const Env
       } else if (arg.rfind("--", 0) == 0) {
         const auto equals = arg.find('=');
         const std::string flag = arg.substr(0, equals);
-        if (valued_flags().count(flag) == 0) throw UsageError(unknown_option(arg, flag, i));
+        if (!variable_of(flag)) throw UsageError(unknown_option(arg, flag, i));
         previous_value_of = flag;
         if (equals != std::string::npos) {
           raw.add_flag(flag, arg.substr(equals + 1));

@@ -41,23 +41,24 @@ class CappedStderrSink : public spdlog::sinks::base_sink<std::mutex> {
   bool truncated_ = false;
 };
 
+bool g_debug = false;
+
 }  // namespace
 
 void configure_logging(bool verbose) {
-  if (!verbose) {
-    // No sink, no formatter: a quiet run formats and writes nothing. (spdlog's own default logger
-    // stays compiled in: code that logs before this runs, e.g. a harness calling a check directly,
-    // must not find a null logger.)
-    auto silent = std::make_shared<spdlog::logger>("healthprobe");
-    silent->set_level(spdlog::level::off);
-    spdlog::set_default_logger(std::move(silent));
-    return;
-  }
+  // Quiet: nothing to set up, log_debug() formats and writes nothing. (spdlog's own default logger
+  // stays compiled in: code that calls spdlog directly still finds a logger.)
+  g_debug = verbose;
+  if (!verbose) return;
   auto logger =
       std::make_shared<spdlog::logger>("healthprobe", std::make_shared<CappedStderrSink>());
   logger->set_pattern("healthprobe: %l: %v");
   logger->set_level(spdlog::level::debug);
   spdlog::set_default_logger(std::move(logger));
+}
+
+bool debug_logging() {
+  return g_debug;
 }
 
 size_t logged_bytes() {

@@ -1,7 +1,6 @@
 #include "healthprobe/reporting/transition_log.h"
 
 #include <fcntl.h>
-#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,6 +11,7 @@
 #include <system_error>
 #include <thread>
 
+#include "healthprobe/reporting/log.h"
 #include "healthprobe/reporting/text.h"
 #include "healthprobe/reporting/transition.h"
 #include "healthprobe/runtime/state_file.h"
@@ -143,15 +143,15 @@ void log_transition(const Options &options, const Report &report, const Deadline
       job->finished.notify_all();
     }).detach();
   } catch (const std::system_error &error) {
-    spdlog::debug("transition log: cannot start: {}", error.what());
+    log_debug("transition log: cannot start: {}", error.what());
     return;
   }
   std::unique_lock<std::mutex> lock(job->mutex);
   if (!job->finished.wait_until(lock, job->give_up, [&job] { return job->done; })) {
-    spdlog::debug("transition log: abandoned at the deadline (a state dir or the target blocked)");
+    log_debug("transition log: abandoned at the deadline (a state dir or the target blocked)");
     return;
   }
-  for (const auto &note : job->notes) spdlog::debug("{}", note);
+  for (const auto &note : job->notes) log_debug("{}", note);
 }
 
 }  // namespace healthprobe

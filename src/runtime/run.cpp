@@ -1,6 +1,5 @@
 #include "healthprobe/runtime/run.h"
 
-#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -180,7 +179,7 @@ int run_probe(const Options &options, const Environment &env) {
   if (alarm) alarm->disarm();
   if (thread) thread->disarm();
   log_transition(options, report, deadline);  // --log-to: one line when health changes
-  spdlog::debug("ran {} checks in {} ms", checks.size(), report.elapsed.count());
+  log_debug("ran {} checks in {} ms", checks.size(), report.elapsed.count());
   if (!options.quiet) {
     const std::string text = render_within(report, options.format, kOutputLimit - logged_bytes());
     write_all(STDOUT_FILENO, text.data(), text.size());
