@@ -76,11 +76,14 @@ std::string give_up_message(ThreadActivity activity, const std::string &check,
 struct GiveUpMessages {
   std::vector<std::string> running, blocked, unknown;
 
+  // A timer signal's handler runs on the check's own thread, which is then working, not blocked:
+  // only the watchdog thread needs the other two.
   GiveUpMessages(const std::vector<std::unique_ptr<Check>> &checks, const std::string &deadline,
-                 bool quiet) {
+                 bool quiet, bool for_thread) {
     if (quiet) return;
     for (const auto &check : checks) {
       running.push_back(give_up_message(ThreadActivity::Running, check->name(), deadline));
+      if (!for_thread) continue;
       blocked.push_back(give_up_message(ThreadActivity::Blocked, check->name(), deadline));
       unknown.push_back(give_up_message(ThreadActivity::Unknown, check->name(), deadline));
     }
@@ -154,7 +157,6 @@ int run_probe(const Options &options, const Environment &env) {
   configure_logging(options.verbose);
   const Deadline deadline(options.timeout);
   const auto checks = make_checks(options, env);
-  const GiveUpMessages messages(checks, format_duration(options.timeout), options.quiet);
   std::atomic<size_t> running{0};
   Interruption interruption;
   // The deadline is enforced by a timer signal when no check can sleep where a signal does not
@@ -163,6 +165,8 @@ int run_probe(const Options &options, const Environment &env) {
   const bool needs_thread = std::any_of(checks.begin(), checks.end(), [](const auto &check) {
     return check->may_block_uninterruptibly();
   });
+  const std::string budget = format_duration(options.timeout);
+  GiveUpMessages messages(checks, budget, options.quiet, needs_thread);
   std::optional<AlarmWatchdog> alarm;
   if (!needs_thread) {
     alarm.emplace(deadline.end(), interruption, deadline.end() + kStuckGrace, messages.running,
@@ -170,6 +174,7 @@ int run_probe(const Options &options, const Environment &env) {
   }
   std::optional<Watchdog> thread;
   if (!alarm || !alarm->armed()) {
+    if (!needs_thread) messages = GiveUpMessages(checks, budget, options.quiet, true);
     const pid_t check_thread = ::gettid();
     thread.emplace(
         deadline.end(), [&interruption] { interruption.interrupt(); }, deadline.end() + kStuckGrace,
