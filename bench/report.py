@@ -165,8 +165,11 @@ def render_markdown(results, targets):
         "",
         "Notes: every tool gets the same minimal environment (`PATH`, `HOME`, `LC_ALL=C`) and 127.0.0.1 "
         "URLs. healthprobe HTTP-only runs with `--venv none --writable none` (its report still states whether "
-        "the root filesystem is read-only, one statvfs). The full check adds `--venv` (a real venv), "
-        f"`--require {cfg['require']}` and `--writable /tmp`. busybox wget runs without `-T`: bookworm's "
+        "the root filesystem is read-only, one statvfs; it keeps its deadline with a timer signal, not a "
+        "thread). The full check adds `--venv` (a real venv), "
+        f"`--require {cfg['require']}` and `--writable /tmp`, and a watchdog thread. The probe timed is a "
+        "copy of the linker's output, as a container runs a file from an image layer (the linker's own "
+        "file runs 100-200 us slower per exec here, bench/STARTUP.md). busybox wget runs without `-T`: bookworm's "
         "busybox is built without FEATURE_WGET_TIMEOUT and `wget -T` segfaults there, so an image relying on "
         "`busybox wget -T` reports unhealthy forever. The floor (`bench/floor.c`) reads at most 64 KiB, like "
         "the probe. Peak RSS is `ru_maxrss` from `wait4` in a tiny static launcher (`bench/spawn.c`), since "
