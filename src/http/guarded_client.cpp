@@ -63,10 +63,6 @@ class GuardedStream : public httplib::Stream {
 bool GuardedClient::process_socket(const GuardedClient::Socket &socket,
                                    std::function<bool(httplib::Stream &strm)> callback) {
   exchange_.connected = true;  // httplib calls this only once the connection is up
-  // Registered only now: shutting a socket down does not end a connect in progress (the connect
-  // timeout, the time left, does that). Unregistered before httplib closes the socket.
-  const auto scope = interruption_.on_interrupt_shut_down(socket.sock);
-  if (interruption_.interrupted()) return false;  // the deadline passed while connecting
   return httplib::detail::process_client_socket(socket.sock, read_timeout_sec_, read_timeout_usec_,
                                                 write_timeout_sec_, write_timeout_usec_,
                                                 [&](httplib::Stream &strm) {

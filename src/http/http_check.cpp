@@ -43,9 +43,9 @@ std::string address_for_message(const std::string &address, int port) {
 void exchange_once(const std::string &address, const Url &url, const httplib::Headers &headers,
                    const Deadline &deadline, Interruption &interruption, Exchange &exchange) {
   GuardedClient client(address, url.port, exchange.wire, interruption);
-  // The connect timeout is the time left (shutting a socket does not end a connect in progress).
-  // Reads and writes get more than that, so that the run's watchdog, not httplib's own read
-  // timeout firing a moment earlier, ends a stalled exchange and the report can say why.
+  // The connect timeout is the time left. Reads and writes get more than that, so that the run's
+  // deadline (which shuts the socket down), not httplib's own read timeout firing a moment
+  // earlier, ends a stalled exchange and the report can say why.
   const auto left = deadline.remaining();
   client.set_connection_timeout(left);
   client.set_read_timeout(left + kStallMargin);
@@ -55,8 +55,10 @@ void exchange_once(const std::string &address, const Url &url, const httplib::He
   client.set_decompress(false);       // an encoded body is judged on its status code instead
 
   const auto started = Deadline::Clock::now();
-  // At the deadline the run shuts the socket down (GuardedClient registers it): a blocked read
-  // returns at once.
+  // At the deadline the run shuts the socket down (GuardedClient hands it over): a connect in
+  // progress fails and a blocked read returns at once. The scope ends after httplib has closed
+  // the socket; nothing opens a descriptor in between.
+  const auto scope = interruption.scope();
   if (interruption.interrupted()) {
     exchange.cut_at_deadline = true;  // the deadline passed before the request could start
     return;

@@ -7,11 +7,11 @@
 namespace healthprobe {
 
 // Every access is sequentially consistent: interrupt() sets interrupted_ before it reads the
-// socket, and a registration stores the socket before the caller reads interrupted_, so at least
-// one of the two sees the other.
-Interruption::Scope Interruption::on_interrupt_shut_down(int socket_fd) {
+// socket, and watch() stores the socket before it reads interrupted_, so at least one of the two
+// sees the other and the socket is shut down either way.
+void Interruption::watch(int socket_fd) {
   socket_fd_.store(socket_fd);
-  return Scope(*this);
+  if (interrupted_.load()) ::shutdown(socket_fd, SHUT_RDWR);
 }
 
 void Interruption::interrupt() {

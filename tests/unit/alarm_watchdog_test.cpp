@@ -50,7 +50,8 @@ TEST_CASE("an alarm watchdog shuts the socket down at the deadline, under a read
   AlarmWatchdog alarm(start + milliseconds(50), interruption, start + std::chrono::seconds(30),
                       messages, running);
   REQUIRE(alarm.armed());
-  const auto scope = interruption.on_interrupt_shut_down(pair.ends[0]);
+  const auto scope = interruption.scope();
+  interruption.watch(pair.ends[0]);
   char byte = 0;
   ssize_t got = -1;
   do {

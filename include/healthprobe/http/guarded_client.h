@@ -19,19 +19,22 @@ struct GuardedExchange {
   size_t bytes_received = 0;
 };
 
-// While connected, the socket is registered with `interruption`: the deadline shuts it down.
+// Its socket goes to `interruption` as soon as it exists, before the connect: the deadline shuts
+// it down, which ends a connect in progress as well as a read. Keep an Interruption::Scope open
+// around each request.
 class GuardedClient : public httplib::ClientImpl {
  public:
   GuardedClient(const std::string &host, int port, GuardedExchange &exchange,
                 Interruption &interruption)
-      : httplib::ClientImpl(host, port), exchange_(exchange), interruption_(interruption) {}
+      : httplib::ClientImpl(host, port), exchange_(exchange) {
+    set_socket_options([&interruption](socket_t socket) { interruption.watch(socket); });
+  }
 
  private:
   bool process_socket(const Socket &socket,
                       std::function<bool(httplib::Stream &strm)> callback) override;
 
   GuardedExchange &exchange_;
-  Interruption &interruption_;
 };
 
 }  // namespace healthprobe

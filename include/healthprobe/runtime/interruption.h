@@ -1,20 +1,21 @@
 #pragma once
 // How the run ends a network wait that is still blocked when the deadline passes. The HTTP check
-// registers its connected socket; the run's deadline enforcement (a watchdog thread or a timer
-// signal, see run.cpp) calls interrupt(), which shuts the socket down so that a blocked read or
-// write returns at once (a server dripping one byte at a time defeats any per-read timeout).
+// hands over its socket as soon as it exists; the run's deadline enforcement (a watchdog thread or
+// a timer signal, see run.cpp) calls interrupt(), which shuts the socket down, so that a connect
+// in progress fails and a blocked read or write returns at once (a server dripping one byte at a
+// time defeats any per-read timeout, and a wait that a signal interrupts may simply be retried).
 //
 // Lock-free and async-signal-safe: interrupt() may run in a signal handler on the very thread that
-// registered the socket, so it must never wait for that thread, allocate or take a lock.
+// handed over the socket, so it must never wait for that thread, allocate or take a lock.
 #include <atomic>
 
 namespace healthprobe {
 
 class Interruption {
  public:
-  // While alive, interrupt() shuts down the registered socket. Its destructor waits for an
-  // interrupt() in progress on another thread to finish, so the socket may be closed right after
-  // (never shutting down a descriptor number the process has reused).
+  // While alive, interrupt() shuts down the socket given to watch(). Its destructor waits for an
+  // interrupt() in progress on another thread to finish, so that no later interrupt() touches a
+  // descriptor number the process may reuse.
   class Scope {
    public:
     explicit Scope(Interruption &owner) : owner_(&owner) {}
@@ -26,10 +27,11 @@ class Interruption {
     Interruption *owner_;
   };
 
-  // One registration at a time: checks run one after another. Check interrupted() after
-  // registering: a deadline that passed just before finds no socket to shut down.
-  [[nodiscard]] Scope on_interrupt_shut_down(int socket_fd);
-  // Shuts the registered socket down, if any; from then on interrupted() is true.
+  // One scope at a time: checks run one after another.
+  [[nodiscard]] Scope scope() { return Scope(*this); }
+  // The socket interrupt() shuts down from now on; shut down at once if the deadline has passed.
+  void watch(int socket_fd);
+  // Shuts the watched socket down, if any; from then on interrupted() is true.
   void interrupt();
   bool interrupted() const { return interrupted_.load(); }
 
