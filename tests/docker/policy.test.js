@@ -56,6 +56,23 @@ describe('docker/Dockerfile', () => {
     assert.ok(!copies.some((c) => /^COPY scripts\/? /.test(c)), 'not the whole scripts/ directory');
   });
 
+  test('every COPY from the build context gets through .dockerignore\'s allow-list', () => {
+    // The context is an allow-list ("*", then "!path" lines): a file the Dockerfile copies but the
+    // list leaves out fails the build only where it runs (GitHub, the container proof).
+    const ignore = read(repo, '.dockerignore').split('\n').map((l) => l.trim());
+    assert.equal(ignore.find((l) => l && !l.startsWith('#')), '*', '.dockerignore starts by excluding everything');
+    const allowed = ignore.filter((l) => l.startsWith('!')).map((l) => l.slice(1).replace(/\/$/, ''));
+    const sources = parsed.stages
+      .flatMap((s) => s.instructions)
+      .filter((i) => i.keyword === 'COPY' && !/--from=/.test(i.text))
+      .flatMap((i) => i.text.split(/\s+/).slice(1).filter((w) => !w.startsWith('--')).slice(0, -1))
+      .map((src) => src.replace(/\/$/, ''));
+    assert.ok(sources.includes('scripts/patches'), sources.join(', '));
+    for (const src of sources) {
+      assert.ok(allowed.some((a) => src === a || src.startsWith(`${a}/`)), `COPY ${src} is excluded by .dockerignore`);
+    }
+  });
+
   test('the runtime environment is the service\'s contract and configures the probe', () => {
     assert.match(runtimeEnv.PATH, /^\/app\/\.venv\/bin:/);
     assert.equal(runtimeEnv.PORT, '8080');
