@@ -32,8 +32,8 @@ class Check {
   virtual ~Check() = default;
   // The key prefix of its observations, for the deadline message when it cannot finish.
   virtual std::string name() const = 0;
-  // Must return by the deadline; reports a failure rather than throwing. A check that can block
-  // registers with `interruption` how to unblock it when the deadline passes.
+  // Must return by the deadline; reports a failure rather than throwing. A check that waits on a
+  // socket hands it to `interruption`, which shuts it down when the deadline passes.
   virtual std::vector<Observation> run(const Deadline &deadline, Interruption &interruption) = 0;
   // Whether the check may sleep in the kernel where no signal reaches it (file system calls on
   // a path that may be a network mount). Such a run needs the watchdog thread; a run without

@@ -6,10 +6,10 @@
 // checking it, matched the status line with a std::regex that recurses once per byte (a long
 // reason phrase overflowed the stack; our patch in scripts/patches/ now parses it by hand),
 // skips only a bare "100 Continue", reads "Content-Length: abc" as 0 and accepts broken chunk
-// framing. The guard sees every byte first, so none of that is
-// reachable: a head is counted as it arrives and refused past kHeadLimit, every interim 1xx
-// response is dropped, and httplib gets a short status line, only the framing header it needs
-// (Content-Length or Transfer-Encoding: chunked) and canonical chunk-size lines. No I/O here.
+// framing. The guard sees every byte first, so none of that is reachable: a head is counted as
+// it arrives and refused past kHeadLimit, every interim 1xx response is dropped, and httplib gets
+// a short status line, only the framing header it needs (Content-Length or Transfer-Encoding:
+// chunked) and canonical chunk-size lines. No I/O here.
 #include <cstddef>
 #include <cstdint>
 #include <optional>

@@ -2,7 +2,7 @@
 // The run's deadline enforced by a timer signal instead of a thread, for runs whose checks never
 // block where a signal cannot reach them (run.cpp decides; the HTTP check's waits are all
 // interruptible). The same two stages as Watchdog, from a SIGALRM handler on the checking thread:
-//  1. at the deadline, Interruption::interrupt(): the registered socket is shut down;
+//  1. at the deadline, Interruption::interrupt(): the watched socket is shut down;
 //  2. a grace period later, the give-up message prepared for the check in progress is written to
 //     stdout (unless quiet) and the probe exits 1. The handler runs on the checking thread, so
 //     that check was working, not blocked in the kernel: its message says so.
