@@ -15,6 +15,7 @@
 
 #include "healthprobe/runtime/alarm_watchdog.h"
 #include "healthprobe/runtime/interruption.h"
+#include "socket_pair.h"
 
 using healthprobe::AlarmWatchdog;
 using healthprobe::Interruption;
@@ -22,16 +23,6 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 namespace {
-struct SocketPair {
-  int ends[2] = {-1, -1};
-  SocketPair() { REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) == 0); }
-  ~SocketPair() {
-    ::close(ends[0]);
-    ::close(ends[1]);
-  }
-  SocketPair(const SocketPair &) = delete;
-  SocketPair &operator=(const SocketPair &) = delete;
-};
 
 bool sigalrm_is_default() {
   struct sigaction current {};

@@ -13,21 +13,12 @@
 #include <vector>
 
 #include "healthprobe/runtime/interruption.h"
+#include "socket_pair.h"
 
 using healthprobe::Interruption;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-struct SocketPair {
-  int ends[2] = {-1, -1};
-  SocketPair() { REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) == 0); }
-  ~SocketPair() {
-    ::close(ends[0]);
-    ::close(ends[1]);
-  }
-  SocketPair(const SocketPair &) = delete;
-  SocketPair &operator=(const SocketPair &) = delete;
-};
 
 // recv on a socket with nothing to read: 0 once it is shut down, -1 (EAGAIN) while it is not.
 ssize_t peek_now(int fd) {
