@@ -8,10 +8,10 @@
 #include <cerrno>
 #include <chrono>
 
+#include "healthprobe/checks/leftover_file.h"
 #include "healthprobe/checks/posix_files.h"
+#include "healthprobe/core/text.h"
 #include "healthprobe/parsing/byte_size.h"
-#include "healthprobe/reporting/text.h"
-#include "healthprobe/runtime/leftover_file.h"
 
 namespace healthprobe {
 namespace {

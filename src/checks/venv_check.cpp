@@ -8,10 +8,10 @@
 #include <set>
 
 #include "healthprobe/checks/posix_files.h"
+#include "healthprobe/core/text.h"
 #include "healthprobe/parsing/dist_name.h"
 #include "healthprobe/parsing/duration.h"
 #include "healthprobe/parsing/pyvenv_cfg.h"
-#include "healthprobe/reporting/text.h"
 
 namespace healthprobe {
 namespace {

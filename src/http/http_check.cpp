@@ -2,11 +2,11 @@
 
 #include "healthprobe/http/guarded_client.h"
 
+#include "healthprobe/core/text.h"
 #include "healthprobe/parsing/byte_size.h"
 #include "healthprobe/parsing/duration.h"
 #include "healthprobe/parsing/health_body.h"
 #include "healthprobe/reporting/log.h"
-#include "healthprobe/reporting/text.h"
 #include "healthprobe/version.h"
 
 namespace healthprobe {

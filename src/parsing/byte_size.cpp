@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <limits>
 
-#include "healthprobe/reporting/text.h"
+#include "healthprobe/core/text.h"
 
 namespace healthprobe {
 

@@ -3,7 +3,7 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
-#include "healthprobe/reporting/text.h"
+#include "healthprobe/core/text.h"
 
 namespace healthprobe {
 namespace {

@@ -7,9 +7,9 @@
 #include <string_view>
 #include <utility>
 
+#include "healthprobe/core/text.h"
 #include "healthprobe/parsing/byte_size.h"
 #include "healthprobe/parsing/duration.h"
-#include "healthprobe/reporting/text.h"
 
 namespace healthprobe {
 namespace {

@@ -1,6 +1,6 @@
 #include "healthprobe/parsing/pyvenv_cfg.h"
 
-#include "healthprobe/reporting/text.h"
+#include "healthprobe/core/text.h"
 
 namespace healthprobe {
 

@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "healthprobe/reporting/text.h"
+#include "healthprobe/core/text.h"
 
 namespace healthprobe {
 

@@ -3,8 +3,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "healthprobe/core/text.h"
 #include "healthprobe/reporting/report.h"
-#include "healthprobe/reporting/text.h"
 #include "healthprobe/version.h"
 
 namespace healthprobe {

@@ -1,5 +1,5 @@
+#include "healthprobe/core/text.h"
 #include "healthprobe/reporting/report.h"
-#include "healthprobe/reporting/text.h"
 
 namespace healthprobe {
 namespace {

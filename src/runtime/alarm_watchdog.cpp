@@ -7,7 +7,7 @@
 #include <csignal>
 #include <ctime>
 
-#include "healthprobe/runtime/leftover_file.h"
+#include "healthprobe/checks/leftover_file.h"
 
 namespace healthprobe {
 namespace {

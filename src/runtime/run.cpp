@@ -12,17 +12,17 @@
 #include <string>
 
 #include "healthprobe/checks/filesystem_check.h"
+#include "healthprobe/checks/leftover_file.h"
 #include "healthprobe/checks/venv_check.h"
+#include "healthprobe/core/utc_time.h"
 #include "healthprobe/http/http_check.h"
 #include "healthprobe/parsing/duration.h"
 #include "healthprobe/reporting/log.h"
-#include "healthprobe/reporting/transition_log.h"
 #include "healthprobe/runtime/alarm_watchdog.h"
-#include "healthprobe/runtime/leftover_file.h"
 #include "healthprobe/runtime/memory_budget.h"
 #include "healthprobe/runtime/thread_activity.h"
-#include "healthprobe/runtime/utc_time.h"
 #include "healthprobe/runtime/watchdog.h"
+#include "healthprobe/state/transition_log.h"
 
 namespace healthprobe {
 namespace {

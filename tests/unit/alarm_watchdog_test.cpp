@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "healthprobe/core/interruption.h"
 #include "healthprobe/runtime/alarm_watchdog.h"
-#include "healthprobe/runtime/interruption.h"
 #include "socket_pair.h"
 
 using healthprobe::AlarmWatchdog;

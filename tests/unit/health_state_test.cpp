@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "healthprobe/parsing/health_state.h"
+#include "healthprobe/state/health_state.h"
 
 using healthprobe::format_health_state;
 using healthprobe::HealthState;

@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "healthprobe/runtime/interruption.h"
+#include "healthprobe/core/interruption.h"
 #include "socket_pair.h"
 
 using healthprobe::Interruption;

@@ -13,10 +13,10 @@
 #include <thread>
 
 #include "healthprobe/checks/filesystem_check.h"
+#include "healthprobe/core/utc_time.h"
 #include "healthprobe/runtime/memory_budget.h"
 #include "healthprobe/runtime/run.h"
 #include "healthprobe/runtime/thread_activity.h"
-#include "healthprobe/runtime/utc_time.h"
 
 using namespace healthprobe;
 

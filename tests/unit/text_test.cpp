@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "healthprobe/reporting/text.h"
+#include "healthprobe/core/text.h"
 
 using healthprobe::printable;
 using healthprobe::split;

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "healthprobe/reporting/transition.h"
+#include "healthprobe/state/transition.h"
 
 using namespace healthprobe;
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "healthprobe/checks/check.h"
+#include "healthprobe/core/check.h"
 
 namespace healthprobe {
 

@@ -6,8 +6,8 @@
 #include <chrono>
 #include <string>
 
+#include "healthprobe/core/interruption.h"
 #include "healthprobe/http/response_guard.h"
-#include "healthprobe/runtime/interruption.h"
 
 namespace healthprobe {
 

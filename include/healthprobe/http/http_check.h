@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "healthprobe/checks/check.h"
+#include "healthprobe/core/check.h"
 #include "healthprobe/parsing/status_ranges.h"
 #include "healthprobe/parsing/url.h"
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "healthprobe/checks/check.h"
+#include "healthprobe/core/check.h"
 
 namespace healthprobe {
 

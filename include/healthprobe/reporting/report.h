@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "healthprobe/checks/check.h"
+#include "healthprobe/core/check.h"
 #include "healthprobe/parsing/options.h"
 
 namespace healthprobe {

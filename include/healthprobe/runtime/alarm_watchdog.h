@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "healthprobe/runtime/interruption.h"
+#include "healthprobe/core/interruption.h"
 
 namespace healthprobe {
 

@@ -4,7 +4,7 @@
 #include <memory>
 #include <vector>
 
-#include "healthprobe/checks/check.h"
+#include "healthprobe/core/check.h"
 #include "healthprobe/parsing/environment.h"
 #include "healthprobe/parsing/options.h"
 #include "healthprobe/reporting/report.h"

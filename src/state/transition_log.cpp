@@ -1,4 +1,4 @@
-#include "healthprobe/reporting/transition_log.h"
+#include "healthprobe/state/transition_log.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -11,10 +11,10 @@
 #include <system_error>
 #include <thread>
 
+#include "healthprobe/core/text.h"
 #include "healthprobe/reporting/log.h"
-#include "healthprobe/reporting/text.h"
-#include "healthprobe/reporting/transition.h"
-#include "healthprobe/runtime/state_file.h"
+#include "healthprobe/state/state_file.h"
+#include "healthprobe/state/transition.h"
 
 namespace healthprobe {
 namespace {

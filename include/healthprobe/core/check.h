@@ -5,8 +5,8 @@
 #include <utility>
 #include <vector>
 
-#include "healthprobe/runtime/deadline.h"
-#include "healthprobe/runtime/interruption.h"
+#include "healthprobe/core/deadline.h"
+#include "healthprobe/core/interruption.h"
 
 namespace healthprobe {
 

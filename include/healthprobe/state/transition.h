@@ -4,9 +4,9 @@
 // degraded, unhealthy) and when the checks at fault change; never because another interval passed.
 #include <string>
 
-#include "healthprobe/parsing/health_state.h"
 #include "healthprobe/parsing/options.h"
 #include "healthprobe/reporting/report.h"
+#include "healthprobe/state/health_state.h"
 
 namespace healthprobe {
 

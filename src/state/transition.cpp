@@ -1,9 +1,9 @@
-#include "healthprobe/reporting/transition.h"
+#include "healthprobe/state/transition.h"
 
 #include <array>
 #include <nlohmann/json.hpp>
 
-#include "healthprobe/reporting/text.h"
+#include "healthprobe/core/text.h"
 
 namespace healthprobe {
 namespace {

@@ -1,4 +1,4 @@
-#include "healthprobe/parsing/health_state.h"
+#include "healthprobe/state/health_state.h"
 
 namespace healthprobe {
 namespace {

@@ -1,4 +1,4 @@
-#include "healthprobe/runtime/interruption.h"
+#include "healthprobe/core/interruption.h"
 
 #include <sys/socket.h>
 

@@ -1,4 +1,4 @@
-#include "healthprobe/runtime/deadline.h"
+#include "healthprobe/core/deadline.h"
 
 namespace healthprobe {
 

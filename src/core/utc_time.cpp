@@ -1,4 +1,4 @@
-#include "healthprobe/runtime/utc_time.h"
+#include "healthprobe/core/utc_time.h"
 
 #include <array>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "healthprobe/runtime/state_file.h"
+#include "healthprobe/state/state_file.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -9,7 +9,7 @@
 #include <cstring>
 #include <thread>
 
-#include "healthprobe/parsing/health_state.h"
+#include "healthprobe/state/health_state.h"
 
 namespace healthprobe {
 namespace {

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "healthprobe/checks/check.h"
+#include "healthprobe/core/check.h"
 
 namespace healthprobe {
 

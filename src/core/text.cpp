@@ -1,4 +1,4 @@
-#include "healthprobe/reporting/text.h"
+#include "healthprobe/core/text.h"
 
 #include <cctype>
 

@@ -8,9 +8,9 @@
 // under -v only.
 #include <chrono>
 
+#include "healthprobe/core/deadline.h"
 #include "healthprobe/parsing/options.h"
 #include "healthprobe/reporting/report.h"
-#include "healthprobe/runtime/deadline.h"
 
 namespace healthprobe {
 

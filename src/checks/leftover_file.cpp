@@ -1,4 +1,4 @@
-#include "healthprobe/runtime/leftover_file.h"
+#include "healthprobe/checks/leftover_file.h"
 
 #include <fcntl.h>
 #include <unistd.h>
