@@ -9,17 +9,16 @@
 
 #include "http_server.h"
 #include "probe_runner.h"
+#include "skip.h"
 #include "temp_dir.h"
 #include "traced_probe.h"
 #include "venv.h"
 
 using namespace test_support;
 
-TEST_CASE("a check busy at the deadline is not called stuck in a system call", "[giveup]") {
-  if (probe_is_emulated()) {
-    WARN("skipped under emulation (see traced_probe.h)");
-    return;
-  }
+TEST_CASE("a check busy at the deadline is not called stuck in a system call",
+          "[giveup][may-skip]") {
+  if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (see traced_probe.h)");
   TempDir dir;
   const std::string venv = dir / "venv";
   make_venv(venv, false);
@@ -83,12 +82,9 @@ int threads_started(const std::vector<std::string> &probe_args, const std::strin
 // Why it matters: the thread is most of an HTTP-only probe's own cost (bench/STARTUP.md); a
 // timer signal can end every wait the HTTP check makes. File system calls may sleep where no
 // signal reaches (a hung network mount), so a run with them keeps the thread.
-TEST_CASE("an HTTP-only run keeps its deadline without a thread; file checks start one",
-          "[giveup]") {
-  if (probe_is_emulated()) {
-    WARN("skipped under emulation (strace would trace the emulator)");
-    return;
-  }
+TEST_CASE("an HTTP-only run keeps its deadline without a thread and file checks start one",
+          "[giveup][may-skip]") {
+  if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (strace would trace the emulator)");
   HttpServer server;
   server.server().Get("/health", [](const httplib::Request &, httplib::Response &res) {
     res.set_content(R"({"status":"ok"})", "application/json");

@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include "probe_runner.h"
+#include "skip.h"
 #include "temp_dir.h"
 #include "traced_probe.h"
 
@@ -35,11 +36,8 @@ std::vector<std::string> without_tmpfile_and_slow_write(const std::string &dir,
 }  // namespace
 
 TEST_CASE("the writability probe's file has no name: SIGKILL mid-check leaves nothing",
-          "[leftover]") {
-  if (probe_is_emulated()) {
-    WARN("skipped under emulation (see traced_probe.h)");
-    return;
-  }
+          "[leftover][may-skip]") {
+  if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (see traced_probe.h)");
   TempDir dir;
   const int byte_write = nth_call("write", "\"\\0\", 1)", writable_only(dir.path(), "10s"));
   REQUIRE(byte_write > 0);
@@ -53,11 +51,8 @@ TEST_CASE("the writability probe's file has no name: SIGKILL mid-check leaves no
   CHECK(list_names(dir.path()).empty());
 }
 
-TEST_CASE("without O_TMPFILE, SIGTERM mid-check removes the named file", "[leftover]") {
-  if (probe_is_emulated()) {
-    WARN("skipped under emulation (see traced_probe.h)");
-    return;
-  }
+TEST_CASE("without O_TMPFILE, SIGTERM mid-check removes the named file", "[leftover][may-skip]") {
+  if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (see traced_probe.h)");
   TempDir dir;
   TracedProbe probe(without_tmpfile_and_slow_write(dir.path(), "2000000"),
                     writable_only(dir.path(), "10s"));
@@ -71,11 +66,8 @@ TEST_CASE("without O_TMPFILE, SIGTERM mid-check removes the named file", "[lefto
 }
 
 TEST_CASE("without O_TMPFILE, the watchdog's give-up removes the named file and says why",
-          "[leftover]") {
-  if (probe_is_emulated()) {
-    WARN("skipped under emulation (see traced_probe.h)");
-    return;
-  }
+          "[leftover][may-skip]") {
+  if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (see traced_probe.h)");
   TempDir dir;
   TracedProbe probe(without_tmpfile_and_slow_write(dir.path(), "4000000"),
                     writable_only(dir.path(), "300ms"));

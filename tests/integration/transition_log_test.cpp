@@ -21,6 +21,7 @@
 #include "http_server.h"
 #include "probe_runner.h"
 #include "raw_server.h"
+#include "skip.h"
 #include "temp_dir.h"
 
 using namespace test_support;
@@ -280,11 +281,8 @@ class BarrierServer {
 }  // namespace
 
 TEST_CASE("50 probes at once share one state file: it stays valid and each change is logged once",
-          "[logto]") {
-  if (probe_is_emulated()) {
-    WARN("skipped under emulation (see probe_runner.h)");
-    return;
-  }
+          "[logto][may-skip]") {
+  if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (see probe_runner.h)");
   constexpr size_t kProbes = 50;
   LoggedProbe setup;
   // Each probe is a real process, all started together by one shell and waited for.
@@ -425,20 +423,11 @@ TEST_CASE("a target the probe cannot write: the verdict stands, -v alone says wh
   CHECK(result.err.empty());
 }
 
-TEST_CASE("PID 1 running as another user: EACCES, the probe goes on", "[logto]") {
-  if (probe_is_emulated()) {
-    WARN("skipped under emulation (see probe_runner.h)");
-    return;
-  }
-  if (geteuid() != 0) {
-    SUCCEED("needs root to run the probe as another user");
-    return;
-  }
-  if (!root_dir_open_to_others()) {
-    WARN(
-        "skipped: / is closed to other users here, so nobody reaches no file (see probe_runner.h)");
-    return;
-  }
+TEST_CASE("PID 1 running as another user: EACCES, the probe goes on", "[logto][may-skip]") {
+  if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (see probe_runner.h)");
+  if (geteuid() != 0) HEALTHPROBE_SKIP("needs root to run the probe as another user");
+  if (!nobody_can_run_probe())
+    HEALTHPROBE_SKIP("user nobody cannot start the probe here (see nobody_can_run_probe)");
   SwitchableServer server;
   TempDir dir;
   chmod(dir.path().c_str(), 0777);
@@ -577,11 +566,8 @@ ProcessResult in_private_dev_shm(bool read_only, const std::vector<std::string> 
 }
 }  // namespace
 
-TEST_CASE("by default state lives in /dev/shm", "[logto]") {
-  if (probe_is_emulated()) {
-    WARN("skipped under emulation (see probe_runner.h)");
-    return;
-  }
+TEST_CASE("by default state lives in /dev/shm", "[logto][may-skip]") {
+  if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (see probe_runner.h)");
   SwitchableServer server;
   TempDir dir;
   const std::string log = dir / "log";
@@ -599,11 +585,9 @@ TEST_CASE("by default state lives in /dev/shm", "[logto]") {
   CHECK(list_names(dir.path()) == "log\n");
 }
 
-TEST_CASE("a read-only /dev/shm: state goes to the first --writable dir, else nowhere", "[logto]") {
-  if (probe_is_emulated()) {
-    WARN("skipped under emulation (see probe_runner.h)");
-    return;
-  }
+TEST_CASE("a read-only /dev/shm: state goes to the first --writable dir, else nowhere",
+          "[logto][may-skip]") {
+  if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (see probe_runner.h)");
   SwitchableServer server;
   server.answer(503, "");
   TempDir dir;

@@ -47,9 +47,16 @@ std::vector<std::string> as_nobody() {
   return {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
 }
 
-bool root_dir_open_to_others() {
-  struct stat root {};
-  return ::stat("/", &root) == 0 && (root.st_mode & S_IXOTH) != 0;
+bool nobody_can_run_probe() {
+  static const bool can = [] {
+    auto argv = as_nobody();
+    const auto command = probe_command();
+    argv.insert(argv.end(), command.begin(), command.end());
+    argv.emplace_back("--version");
+    const auto result = run_process(argv, minimal_env());
+    return result.exit_code == 0 && result.out == expected_version_line() + "\n";
+  }();
+  return can;
 }
 
 ProcessResult probe(const std::vector<std::string> &args, const EnvMap &env) {

@@ -28,11 +28,11 @@ std::string standin_webhook_dir();  // docker/example-webhook
 
 // The words that run a command as user nobody (uid 65534) when the tests run as root: setpriv.
 std::vector<std::string> as_nobody();
-// Whether other users can reach any file here. Not where the root directory itself is closed to
-// them (a root made with `mktemp -d` is mode 0700): nobody could then neither load a dynamically
-// linked probe's libraries nor reach a test's directory. Tests that drop to nobody skip then,
-// with a warning.
-bool root_dir_open_to_others();
+// Whether user nobody can start the probe under test at all: `setpriv ... PROBE --version` must
+// print the expected version. Not where the checkout sits under a directory closed to others (a
+// root or a home made with `mktemp -d` is mode 0700), nor where nobody cannot reach the emulator.
+// Tests that drop to nobody skip then, with the reason. Asked once per run.
+bool nobody_can_run_probe();
 
 // Runs the probe with args and env (nothing else inherited), killed if it outlives 30 s.
 ProcessResult probe(const std::vector<std::string> &args, const EnvMap &env = minimal_env());
