@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Peak RSS of the probe against hostile servers that never stop sending (bench/flooder.c).
 
-Issue 8's contract: the release probe's peak RSS stays at or below 4 MiB against every one of them.
+The contract: the release probe's peak RSS stays at or below 4 MiB against every one of them.
 Each mode gets its own flooder; every probe given with --probe runs --runs times against it through
 bench/spawn (which reads the probe's own ru_maxrss with wait4; see spawn.c for why not from here).
 Writes a JSON summary (median and max RSS, median wall time, exit codes) and prints a table.

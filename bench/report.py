@@ -156,7 +156,7 @@ def render_markdown(results, targets):
             if f"{prefix}-10" in v["results"]:
                 lines.append(f"| {name} | {ms(med(v, f'{prefix}-10'))} | {ms(med(v, f'{prefix}-1000'))} |")
 
-    lines += ["", "Targets (issue 5), from this run:", "", "| target | measured | verdict |", "|---|---|---|"]
+    lines += ["", "Targets, from this run:", "", "| target | measured | verdict |", "|---|---|---|"]
     for t in targets:
         lines.append(f"| {t['target']} | {t['measured']} | {verdict(t)} |")
     lines += [

@@ -49,7 +49,7 @@ trap cleanup EXIT INT TERM
 pids+=("$!")
 wait "${pids[0]}"
 
-# Peak RSS against servers that never stop sending (issue 8: at most 4 MiB each).
+# Peak RSS against servers that never stop sending (at most 4 MiB each).
 /usr/bin/python3 bench/floods.py --probe "release=$probe" --spawn "$out/spawn" --flooder "$out/flooder" \
   --runs "${BENCH_FLOOD_RUNS:-30}" --out bench/floods.json || true # the table says within/OVER
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Start-up breakdown of the probe's hot path (issue 8, item 11): where the time goes between a
+"""Start-up breakdown of the probe's hot path: where the time goes between a
 static no-op and the probe doing one GET, next to the raw-socket floor doing the same GET.
 
 Every command runs through bench/spawn (posix_spawn + wait4, static), every row once per round in a

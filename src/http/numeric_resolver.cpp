@@ -5,8 +5,9 @@
 // the container has, which may be another version (glibc warns about exactly this at link time).
 // The probe only ever connects to IP literals (parse_url refuses host names; "localhost" becomes
 // 127.0.0.1 and ::1 there), so it never needs name resolution — and glibc's resolver with its
-// NSS and static-dlopen machinery is over 100 KiB of the static binary. cpp-httplib calls
-// getaddrinfo with the numeric address, and getnameinfo with NI_NUMERICHOST; these answer both.
+// NSS and static-dlopen machinery is a large share of the static binary (bench/SIZE.md).
+// cpp-httplib calls getaddrinfo with the numeric address, and getnameinfo with NI_NUMERICHOST;
+// these answer both.
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>

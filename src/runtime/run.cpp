@@ -158,8 +158,8 @@ int run_probe(const Options &options, const Environment &env) {
   std::atomic<size_t> running{0};
   Interruption interruption;
   // The deadline is enforced by a timer signal when no check can sleep where a signal does not
-  // reach (the HTTP check, and the root file system's mode), else by a watchdog thread. The thread
-  // costs an HTTP-only probe ~90 us of its ~300 us over a raw socket (bench/STARTUP.md).
+  // reach (the HTTP check, and the root file system's mode), else by a watchdog thread, whose
+  // start-up is a large share of an HTTP-only probe's cost over a raw socket (bench/STARTUP.md).
   const bool needs_thread = std::any_of(checks.begin(), checks.end(), [](const auto &check) {
     return check->may_block_uninterruptibly();
   });

@@ -1,10 +1,10 @@
 // The static release probe's std::terminate handler: abort, without libstdc++'s verbose handler.
 //
 // Why: the verbose handler prints "terminate called after throwing an instance of '...'" and for
-// that links the whole C++ demangler (48 KiB of the static binary). The probe never lets an
-// exception escape (main catches everything and reports "internal error"), so the message would
-// never be seen; an abort still ends the run as unhealthy (Docker counts any non-zero exit).
-// Linked into the static release only (see CMakeLists.txt).
+// that links the whole C++ demangler (a visible share of the static binary, bench/SIZE.md). The
+// probe never lets an exception escape (main catches everything and reports "internal error"), so
+// the message would never be seen; an abort still ends the run as unhealthy (Docker counts any
+// non-zero exit). Linked into the static release only (see CMakeLists.txt).
 #include <cstdlib>
 
 // libstdc++ calls exactly this reserved name; defining it replaces the library's version.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The container proof (issue 4): docker/Dockerfile's runtime contract under a real container engine.
+# The container proof: docker/Dockerfile's runtime contract under a real container engine.
 #
 #   tests/container/run.sh            (root; CTest label `container`)
 #
@@ -592,7 +592,7 @@ check "server hung: the probe ended the check before the engine's timeout (${LAS
   eval '[[ "$LAST_MS" =~ ^[0-9]+$ ]] && [ "$LAST_MS" -lt "$hc_timeout_ms" ] && ! grep -qi "exceeded timeout" <<<"$hung_out"'
 
 # ------------------------------------------------------------------------------------------------
-phase "transition log (issue 11): one line per change in the engine's own log"
+phase "transition log: one line per change in the engine's own log"
 # ------------------------------------------------------------------------------------------------
 # The image sets HEALTHPROBE_LOG_TO=/proc/1/fd/1: PID 1's stdout, which `logs` shows. PID 1 runs as
 # the image's user (runc hands it its stdio), so the probe may write there. The server is a child of

@@ -1,5 +1,5 @@
 'use strict';
-// The Dockerfile, ECS and Renovate policy of docker/ (issue 3), as plain functions that return
+// The Dockerfile, ECS and Renovate policy of docker/, as plain functions that return
 // violations, so the tests can run them on the real files and on broken fixtures alike.
 // Parsing is dockerfile-ast's (continuations, comments, heredocs, ARG defaults in FROM); linting is
 // dockerfile-utils'. Each violation is { rule, message, line } (line 1-based, 0 when file-wide).

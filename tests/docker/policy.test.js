@@ -1,5 +1,5 @@
 'use strict';
-// The image's policy (issue 3), asserted on the real files and, rule by rule, on broken fixtures:
+// The image's policy, asserted on the real files and, rule by rule, on broken fixtures:
 // a rule that does not fire on the fixture made to break it proves nothing when the real file passes.
 
 const { describe, test } = require('node:test');
@@ -173,7 +173,7 @@ describe('docker/Dockerfile', () => {
   test('the single-stage baseline is the old way, and the policy says so', () => {
     const v = policy.checkDockerfile(read(repo, 'docker', 'Dockerfile.single-stage'));
     assert.deepEqual(rules(v), ['cmd-python', 'exec-form', 'healthcheck-probe', 'min-stages', 'runtime-no-build-tools']);
-    // The pre-rework image's structure, and nothing it did not have (issue 9: no straw man).
+    // The pre-rework image's structure, and nothing it did not have (no straw man).
     const single = read(repo, 'docker', 'Dockerfile.single-stage');
     const body = single.split('\n').filter((l) => !/^\s*#/.test(l)).join('\n');
     assert.match(body, /pip install --no-cache-dir "uv==/, 'uv installed with pip, as the old image did');

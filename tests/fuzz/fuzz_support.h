@@ -37,7 +37,7 @@ inline std::vector<std::string> split_fields(std::string_view text) {
   return fields;
 }
 
-// What a terminal must never receive raw from a report (issue 8, item 6): C0 controls other than
+// What a terminal must never receive raw from a report: C0 controls other than
 // the line break, DEL, bytes that are not UTF-8, C1 controls (U+0080-U+009F) and the bidi controls
 // (U+061C, U+200E/F, U+202A-U+202E, U+2066-U+2069). Decoded here independently of the probe's own
 // printable(), so a bug there cannot hide itself.

@@ -1,4 +1,4 @@
-// parse_command_line with fuzzed arguments and environment: never throws (issue 8, item 4); it
+// parse_command_line with fuzzed arguments and environment: never throws; it
 // returns help, version, a usage error naming the problem in one short printable line, or
 // options that are all within their documented ranges.
 // Input: NUL-separated fields; a field starting with \x01 is an environment entry NAME=VALUE,

@@ -1,4 +1,4 @@
-// The watchdog's last word (issue 8, item 7): when a check outlives the deadline by the grace
+// The watchdog's last word: when a check outlives the deadline by the grace
 // period, the report says whether it was still working or blocked in a system call. The blocked
 // case (a write held by strace) is in leftover_test.cpp; this is the busy one: a real venv whose
 // site-packages is far too big to list within a 1 ms deadline.

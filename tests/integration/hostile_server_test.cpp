@@ -29,7 +29,7 @@ constexpr long kGrowthKib = 16 * 1024;  // ASan keeps freed memory in quarantine
 constexpr long kGrowthKib = 1024;
 #endif
 #ifdef HEALTHPROBE_TEST_STATIC_PROBE
-constexpr long kReleaseCeilingKib = 4 * 1024;  // the release probe's contract (issue 8)
+constexpr long kReleaseCeilingKib = 4 * 1024;  // the release probe's contract
 #endif
 
 const std::string kHealthyBody = R"({"status":"healthy"})";

@@ -1,4 +1,4 @@
-// Nothing left behind (issue 8, item 5): the writability probe's file disappears however the run
+// Nothing left behind: the writability probe's file disappears however the run
 // ends. strace holds the probe inside the write of its file (a real, blocked system call) while
 // the test kills it, signals it, or lets the watchdog give up; where O_TMPFILE is unsupported the
 // test makes the kernel's EOPNOTSUPP happen for real with strace's fault injection.

@@ -1,4 +1,4 @@
-// The memory budget (issue 8, item 2) against a real server: one endless header line, sent as fast
+// The memory budget against a real server: one endless header line, sent as fast
 // as loopback allows. Whatever stops the probe first (a bounded response head, or the 128 MiB
 // address-space cap as defence in depth), it never grows past the budget, and it reports.
 #include <catch2/catch.hpp>

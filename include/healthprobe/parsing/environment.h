@@ -12,8 +12,8 @@ class Environment {
   explicit Environment(std::map<std::string, std::string> variables)
       : variables_(std::move(variables)) {}
   // Reads envp on demand instead of copying it: a run looks up about a dozen names, and copying
-  // every variable into a map cost each probe run ~45,000 instructions. envp must outlive the
-  // Environment (the process's environ does).
+  // every variable into a map was a measurable share of a run (bench/STARTUP.md). envp must outlive
+  // the Environment (the process's environ does).
   static Environment from_envp(char **envp);
 
   // An empty variable counts as unset: `HEALTHPROBE_VENV=` in a Dockerfile means "no value".

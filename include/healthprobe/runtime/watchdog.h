@@ -8,9 +8,9 @@
 // uninterruptibly in the kernel.
 //
 // The hot path pays for creating the thread and nothing more: disarming neither wakes nor joins
-// it (measured: waking and joining cost a probe ~60 us, and the thread's exit its own malloc
-// arena). It sleeps on, holding only state it shares with this object, until its next stage
-// time or the process's exit, whichever comes first.
+// it (waking and joining were measurable per probe, bench/STARTUP.md, and the thread's exit
+// costs its own malloc arena). It sleeps on, holding only state it shares with this object, until
+// its next stage time or the process's exit, whichever comes first.
 #include <chrono>
 #include <functional>
 #include <memory>
