@@ -44,7 +44,7 @@ trap cleanup EXIT INT TERM
 
 /usr/bin/python3 bench/measure.py \
   --probe "$probe" --floor "$out/floor" --spawn "$out/spawn" --responder "$out/responder" \
-  --webhook-dir docker/example-webhook --python /usr/bin/python3 --work "$out/work" --repo "$root" \
+  --webhook-dir docker/standin --python /usr/bin/python3 --work "$out/work" --repo "$root" \
   --runs "${BENCH_RUNS:-100}" --warmup "${BENCH_WARMUP:-5}" --out bench/results.json &
 pids+=("$!")
 wait "${pids[0]}"
