@@ -113,7 +113,10 @@ bool ResponseGuard::end_of_stream() {
 }
 
 std::string ResponseGuard::truncation() const {
-  if (!closed_early_ || phase_ != Phase::Body) return "";
+  if (phase_ != Phase::Body) return "";
+  // A reset ends any body early, one delimited by the close included: only a FIN is a close.
+  if (lost_) return "body cut off (the connection was reset before the body ended)";
+  if (!closed_early_) return "";
   return framing_ == Framing::Chunked
              ? "malformed response (the chunked body ended early)"
              : "malformed response (the body is shorter than its Content-Length)";

@@ -105,6 +105,9 @@ Step drip(std::string unit, int interval_ms) {
 Step hang() {
   return {Step::Kind::Hang, ""};
 }
+Step pause(int ms) {
+  return {Step::Kind::Pause, "", ms};
+}
 Step reset() {
   return {Step::Kind::Reset, ""};
 }
@@ -128,6 +131,9 @@ RawServer::Behaviour scripted(std::vector<Step> script) {
         case Step::Kind::Hang:
           wait_while_running(stopping, 60000);
           return;
+        case Step::Kind::Pause:
+          wait_while_running(stopping, step.interval_ms);
+          break;
         case Step::Kind::Reset: {
           linger abort{1, 0};  // close() then sends RST instead of FIN
           setsockopt(client, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);

@@ -43,7 +43,7 @@ void wait_while_running(const std::atomic<bool> &stopping, int ms);
 
 // One step of a scripted answer (see scripted()).
 struct Step {
-  enum class Kind { Send, Flood, Drip, Hang, Reset };
+  enum class Kind { Send, Flood, Drip, Hang, Pause, Reset };
   Kind kind;
   std::string bytes;
   int interval_ms = 0;
@@ -52,6 +52,7 @@ Step send_bytes(std::string bytes);            // once
 Step flood(std::string unit);                  // again and again, as fast as the peer reads
 Step drip(std::string unit, int interval_ms);  // again and again, one unit per interval
 Step hang();                                   // silent until the test ends
+Step pause(int ms);                            // silent for ms, then the next step
 Step reset();                                  // abort the connection (RST)
 // A behaviour that reads the request head, then plays the steps in order and closes.
 RawServer::Behaviour scripted(std::vector<Step> script);
