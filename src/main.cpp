@@ -1,5 +1,10 @@
 // healthprobe: parse the command line, run the checks once, exit 0 (healthy), 1 (unhealthy)
 // or 64 (bad usage). Everything else lives in the library so it can be tested.
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -8,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "healthprobe/core/bounded_write.h"
 #include "healthprobe/parsing/options.h"
 #include "healthprobe/runtime/memory_budget.h"
 #include "healthprobe/runtime/run.h"
@@ -17,12 +23,19 @@ extern char **environ;
 
 namespace {
 // Last resort for a bug (or memory running out) anywhere above: a diagnostic on stderr unless -q,
-// read from argv itself since parsing may be what failed. It allocates nothing.
+// read from argv itself since parsing may be what failed. It allocates nothing, and a stderr
+// nobody reads holds it for a moment at most.
 void last_resort(int argc, char **argv, const char *what, const char *detail = "") {
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "-q") == 0 || std::strcmp(argv[i], "--quiet") == 0) return;
   }
-  std::fprintf(stderr, "unhealthy: %s%.200s\n", what, detail);
+  std::array<char, 512> line{};
+  const int length = std::snprintf(line.data(), line.size(), "unhealthy: %s%.200s\n", what, detail);
+  if (length > 0) {
+    healthprobe::write_within(STDERR_FILENO, line.data(),
+                              std::min(static_cast<size_t>(length), line.size() - 1),
+                              std::chrono::steady_clock::now() + std::chrono::milliseconds(100));
+  }
 }
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include <ctime>
 
 #include "healthprobe/checks/leftover_file.h"
+#include "healthprobe/core/bounded_write.h"
 
 namespace healthprobe {
 namespace {
@@ -38,17 +39,6 @@ timespec to_timespec(AlarmWatchdog::TimePoint at) {
   return spec;
 }
 
-void write_all(const std::string &text) {
-  const char *data = text.data();
-  size_t left = text.size();
-  while (left > 0) {
-    const ssize_t written = ::write(STDOUT_FILENO, data, left);
-    if (written <= 0) return;  // nobody is reading: the exit code still tells
-    data += written;
-    left -= static_cast<size_t>(written);
-  }
-}
-
 void on_alarm(int /*signal_number*/) {
   const int saved_errno = errno;
   if (!g_alarm.disarmed.load()) {
@@ -60,7 +50,12 @@ void on_alarm(int /*signal_number*/) {
     } else {
       leftover_file::remove_now();
       const size_t index = g_alarm.running->load();
-      if (index < g_alarm.messages->size()) write_all((*g_alarm.messages)[index]);
+      if (index < g_alarm.messages->size()) {
+        // Only what stdout takes at once: nobody may be reading it, and the give-up is late.
+        const std::string &message = (*g_alarm.messages)[index];
+        write_within(STDOUT_FILENO, message.data(), message.size(),
+                     std::chrono::steady_clock::now());
+      }
       ::_exit(1);
     }
   }

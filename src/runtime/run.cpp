@@ -14,6 +14,7 @@
 #include "healthprobe/checks/filesystem_check.h"
 #include "healthprobe/checks/leftover_file.h"
 #include "healthprobe/checks/venv_check.h"
+#include "healthprobe/core/bounded_write.h"
 #include "healthprobe/core/utc_time.h"
 #include "healthprobe/http/http_check.h"
 #include "healthprobe/parsing/duration.h"
@@ -39,15 +40,6 @@ Observation not_run(const Check &check, const std::string &why) {
   observation.status = Status::Fail;
   observation.output = why;
   return observation;
-}
-
-void write_all(int fd, const char *data, size_t left) {
-  while (left > 0) {
-    const ssize_t written = ::write(fd, data, left);
-    if (written <= 0) return;  // nobody is reading: the exit code still tells
-    data += written;
-    left -= static_cast<size_t>(written);
-  }
 }
 
 // The watchdog's last word, when a check outlives the deadline by the grace period: whether it was
@@ -106,7 +98,9 @@ void give_up(const GiveUpMessages &messages, const std::atomic<size_t> &running,
   leftover_file::remove_now();
   const auto &texts = messages.for_activity(activity_of(check_thread));
   const size_t index = running.load();
-  if (index < texts.size()) write_all(STDOUT_FILENO, texts[index].data(), texts[index].size());
+  // Only what stdout takes at once: nobody may be reading it, and the give-up is already late.
+  if (index < texts.size())
+    write_within(STDOUT_FILENO, texts[index].data(), texts[index].size(), Deadline::Clock::now());
   ::_exit(kExitUnhealthy);
 }
 
@@ -185,7 +179,10 @@ int run_probe(const Options &options, const Environment &env) {
   log_debug("ran {} checks in {} ms", checks.size(), report.elapsed.count());
   if (!options.quiet) {
     const std::string text = render_within(report, options.format, kOutputLimit - logged_bytes());
-    write_all(STDOUT_FILENO, text.data(), text.size());
+    // A stdout nobody reads (a full pipe, a terminal stopped with XOFF) holds the probe no longer
+    // than a stuck check would: the report is dropped and the exit code still tells the verdict.
+    write_within(STDOUT_FILENO, text.data(), text.size(),
+                 std::max(deadline.end(), Deadline::Clock::now()) + kStuckGrace);
   }
   return report.status() == Status::Fail ? kExitUnhealthy : kExitHealthy;
 }

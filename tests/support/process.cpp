@@ -101,6 +101,44 @@ ProcessResult run_process(const std::vector<std::string> &argv, const EnvMap &en
   return result;
 }
 
+ProcessResult run_with_stdout(const std::vector<std::string> &argv, const EnvMap &env,
+                              int stdout_fd, std::chrono::milliseconds kill_after) {
+  std::array<int, 2> err{};
+  set_cloexec_pipe(err);
+  const auto started = std::chrono::steady_clock::now();
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    dup2(stdout_fd, STDOUT_FILENO);
+    dup2(err[1], STDERR_FILENO);
+    const int devnull = open("/dev/null", O_RDONLY);
+    if (devnull >= 0) dup2(devnull, STDIN_FILENO);
+    exec_child(argv, env, "");
+  }
+  close(err[1]);
+  ProcessResult result;
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() - started > kill_after) {
+      kill(pid, SIGKILL);
+      result.killed_by_test = true;
+      waitpid(pid, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  std::array<char, 4096> buffer{};
+  ssize_t got = 0;
+  while ((got = read(err[0], buffer.data(), buffer.size())) > 0)
+    result.err.append(buffer.data(), static_cast<size_t>(got));
+  close(err[0]);
+  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+  return result;
+}
+
 BackgroundProcess::BackgroundProcess(const std::vector<std::string> &argv, const EnvMap &env,
                                      const std::string &cwd) {
   std::array<int, 2> out{};
