@@ -41,8 +41,11 @@ void last_resort(int argc, char **argv, const char *what, const char *detail = "
 
 int main(int argc, char **argv) {
   using namespace healthprobe;
-  std::signal(SIGPIPE, SIG_IGN);  // a closed stdout or socket must not kill the probe silently
-  cap_memory();                   // a runaway allocation fails this run, not the container
+  // A write must fail with an errno the report can name, never kill the probe silently: a closed
+  // stdout or socket raises SIGPIPE, a write past RLIMIT_FSIZE (ulimit -f) raises SIGXFSZ.
+  std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGXFSZ, SIG_IGN);
+  cap_memory();  // a runaway allocation fails this run, not the container
   try {
     const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
     const Environment env = Environment::from_envp(environ);

@@ -31,6 +31,8 @@ std::string hint_for(int error_number) {
     case ENOSPC:
     case EDQUOT:
       return ": the filesystem is full";
+    case EFBIG:
+      return ": the process's file size limit (ulimit -f, RLIMIT_FSIZE) forbids even one byte";
     default:
       return "";
   }

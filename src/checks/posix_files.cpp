@@ -33,6 +33,8 @@ const char *errno_name(int error_number) {
       return "EEXIST";
     case EIO:
       return "EIO";
+    case EFBIG:
+      return "EFBIG";
     default:
       return nullptr;
   }

@@ -620,3 +620,23 @@ TEST_CASE("a read-only /dev/shm: state goes to the first --writable dir, else no
   }
   CHECK(lines_of(read_file(log)).size() == 2);
 }
+
+TEST_CASE("a log target past the file size limit: no SIGXFSZ, the verdict stands, -v says why",
+          "[logto][may-skip]") {
+  if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (prlimit would limit the emulator)");
+  SwitchableServer server;
+  LoggedProbe setup;
+  write_file(setup.log, std::string(200, 'a'));  // already past the 100-byte limit below
+  for (const int status : {200, 503}) {
+    server.answer(status, "");
+    std::vector<std::string> argv{"prlimit", "--fsize=100", "--", probe_binary()};
+    const auto args = setup.args(server.url(), {"-v"});
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto result = run_process(argv, minimal_env());
+    INFO(result.out << result.err);
+    CHECK(result.signal == 0);
+    CHECK(result.exit_code == (status == 200 ? 0 : 1));  // the exit code never depends on the log
+    CHECK_THAT(result.err, Catch::Contains("File too large"));
+  }
+  CHECK(read_file(setup.log) == std::string(200, 'a'));
+}
