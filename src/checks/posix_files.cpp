@@ -89,19 +89,20 @@ std::optional<std::string> read_small_file(const std::string &path, size_t max_b
   return content;
 }
 
-std::optional<std::vector<std::string>> list_directory(const std::string &path, int &error) {
+std::optional<DirectoryListing> list_directory(const std::string &path, size_t max_names,
+                                               int &error) {
   DIR *dir = ::opendir(path.c_str());
   if (dir == nullptr) {
     error = errno;
     return std::nullopt;
   }
-  std::vector<std::string> names;
+  DirectoryListing listing;
   while (const dirent *entry = ::readdir(dir)) {
     if (std::strcmp(entry->d_name, ".") == 0 || std::strcmp(entry->d_name, "..") == 0) continue;
-    names.emplace_back(entry->d_name);
+    if (++listing.total <= max_names) listing.names.emplace_back(entry->d_name);
   }
   ::closedir(dir);
-  return names;
+  return listing;
 }
 
 SymlinkResolution resolve_symlinks(const std::string &path) {

@@ -52,11 +52,13 @@ InterpreterName interpreter_name(const std::string &name) {
   return parsed;
 }
 
-// The distributions installed in site_packages, read until the deadline: a site-packages of
-// hundreds of thousands of entries (or a slow mount) must not hold the run past it.
+// Which of the wanted distributions site_packages holds, read until the deadline: a site-packages
+// of hundreds of thousands of entries (or a slow mount) must not hold the run past it. Only the
+// wanted names are kept; the others are only counted, so memory stays flat however many there are.
 struct InstalledScan {
-  std::set<std::string> installed;  // normalized names of the *.dist-info found
-  size_t entries = 0;               // directory entries read
+  std::set<std::string> still_wanted;  // normalized names not found (yet)
+  size_t distributions = 0;            // *.dist-info entries seen
+  size_t entries = 0;                  // directory entries read
   bool stopped_at_deadline = false;
   int error = 0;  // errno when the directory could not be opened
 };
@@ -69,15 +71,14 @@ InstalledScan scan_installed(const std::string &site_packages,
     scan.error = errno;
     return scan;
   }
-  std::set<std::string> still_wanted;
-  for (const auto &name : wanted) still_wanted.insert(normalize_dist_name(name));
+  for (const auto &name : wanted) scan.still_wanted.insert(normalize_dist_name(name));
   constexpr size_t kEntriesPerClockRead = 64;  // a clock read costs about one readdir
   while (const dirent *entry = ::readdir(dir)) {
     ++scan.entries;
     if (auto dist = dist_name_of_metadata_dir(entry->d_name)) {
-      still_wanted.erase(*dist);
-      scan.installed.insert(std::move(*dist));
-      if (still_wanted.empty()) break;  // all found: the rest of a big listing is not needed
+      ++scan.distributions;
+      scan.still_wanted.erase(*dist);
+      if (scan.still_wanted.empty()) break;  // all found: the rest of a big listing is not needed
     }
     if (scan.entries % kEntriesPerClockRead == 0 && deadline.expired()) {
       scan.stopped_at_deadline = true;
@@ -150,11 +151,16 @@ std::vector<Observation> VenvCheck::run(const Deadline &deadline, Interruption &
     site_packages = lib + "t/site-packages";
   }
   if (!is_directory(site_packages)) {
-    std::vector<std::string> present;
-    if (auto entries = list_directory(venv_ + "/lib", error)) present = *entries;
-    return {python(Status::Fail,
-                   "expected " + site_packages + " for Python " + cfg->version +
-                       "; lib/ holds: " + (present.empty() ? "nothing" : joined(present)))};
+    constexpr size_t kNamesShown = 8;
+    std::string present = "nothing";
+    if (const auto listing = list_directory(venv_ + "/lib", kNamesShown, error);
+        listing && listing->total > 0) {
+      present = joined(listing->names);
+      if (listing->total > kNamesShown)
+        present += " and " + std::to_string(listing->total - kNamesShown) + " more";
+    }
+    return {python(Status::Fail, "expected " + site_packages + " for Python " + cfg->version +
+                                     "; lib/ holds: " + present)};
   }
 
   Observation interpreter_ok =
@@ -174,7 +180,7 @@ std::vector<Observation> VenvCheck::run(const Deadline &deadline, Interruption &
   }
   std::vector<std::string> missing;
   for (const auto &name : required_) {
-    if (scan.installed.count(normalize_dist_name(name)) == 0) missing.push_back(name);
+    if (scan.still_wanted.count(normalize_dist_name(name)) != 0) missing.push_back(name);
   }
   packages.observed_value = static_cast<double>(required_.size() - missing.size());
   packages.observed_unit = "distributions";
@@ -189,7 +195,7 @@ std::vector<Observation> VenvCheck::run(const Deadline &deadline, Interruption &
   } else {
     packages.status = Status::Fail;
     packages.output = "missing from " + site_packages + ": " + joined(missing) +
-                      " (no *.dist-info; " + std::to_string(scan.installed.size()) +
+                      " (no *.dist-info; " + std::to_string(scan.distributions) +
                       " distributions installed)";
   }
   observations.push_back(packages);

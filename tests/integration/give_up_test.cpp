@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "http_server.h"
+#include "huge_directory.h"
 #include "probe_runner.h"
 #include "skip.h"
 #include "temp_dir.h"
@@ -25,14 +26,10 @@ TEST_CASE("a check busy at the deadline is not called stuck in a system call",
   const std::string site_packages =
       venv + "/lib/python" + venv_python_version(venv) + "/site-packages";
   // 100,000 entries: listing and parsing them takes the probe several hundred ms of CPU.
-  int created = 0;
-  for (int i = 0; i < 100000; ++i) {
-    const std::string name = site_packages + "/dist" + std::to_string(i) + "-1.0.dist-info";
-    const int fd = open(name.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
-    if (fd >= 0) ++created;
-    close(fd);
-  }
-  REQUIRE(created == 100000);
+  const HugeDirectory huge(100000,
+                           [](int i) { return "dist" + std::to_string(i) + "-1.0.dist-info"; });
+  REQUIRE(run_process({"rm", "-rf", site_packages}, minimal_env()).exit_code == 0);
+  REQUIRE(symlink(huge.path().c_str(), site_packages.c_str()) == 0);
   const auto result = probe({"--no-http", "--venv", venv, "--require", "absent", "--writable",
                              "none", "--timeout", "1ms"});
   CHECK(result.exit_code == 1);

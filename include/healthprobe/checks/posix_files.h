@@ -11,8 +11,14 @@ bool is_directory(const std::string &path);
 std::string errno_text(int error_number);
 // Reads up to max_bytes of a regular file; nullopt with error set on failure.
 std::optional<std::string> read_small_file(const std::string &path, size_t max_bytes, int &error);
-// Names in a directory, "." and ".." excluded; nullopt with error set on failure.
-std::optional<std::vector<std::string>> list_directory(const std::string &path, int &error);
+// The first max_names names in a directory ("." and ".." excluded), and in total how many it
+// holds; nullopt with error set on failure. Memory stays flat however many there are.
+struct DirectoryListing {
+  std::vector<std::string> names;
+  size_t total = 0;
+};
+std::optional<DirectoryListing> list_directory(const std::string &path, size_t max_names,
+                                               int &error);
 
 // Follows a chain of symlinks by hand so a failure can say which link dangles.
 struct SymlinkResolution {
