@@ -369,14 +369,12 @@ TEST_CASE("hostile: a body dripping past the deadline is reported with its statu
 TEST_CASE("hostile: a connection that never completes: 'could not connect within the deadline'",
           "[hostile]") {
   // A listener whose accept queue is full: the kernel drops further SYNs, so connect() hangs.
-  const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int port = 0;
+  const int listener = listen_on_loopback(0, port);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(bind(listener, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0);
-  REQUIRE(listen(listener, 0) == 0);
-  socklen_t length = sizeof address;
-  getsockname(listener, reinterpret_cast<sockaddr *>(&address), &length);
+  address.sin_port = htons(static_cast<uint16_t>(port));
   std::vector<int> fillers;
   for (int i = 0; i < 4; ++i) {  // fill the queue; later ones may hang in SYN_SENT, harmlessly
     const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -384,7 +382,7 @@ TEST_CASE("hostile: a connection that never completes: 'could not connect within
     fillers.push_back(fd);
   }
   usleep(100 * 1000);
-  const std::string url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/health";
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/health";
   const auto run = probe_measured({"--url", url, "--timeout", "1s", "--writable", "none"});
   for (int fd : fillers) close(fd);
   close(listener);

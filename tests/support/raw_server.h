@@ -14,7 +14,7 @@ class RawServer {
   // The behaviour gets the accepted socket and a flag set when the test is done with it.
   using Behaviour = std::function<void(int client, const std::atomic<bool> &stopping)>;
 
-  // address "127.0.0.1" or "::1" (IPv6-only: no v4-mapped fallback).
+  // address "127.0.0.1" or an IPv6 one such as "::1" (IPv6-only: no v4-mapped fallback).
   explicit RawServer(Behaviour behaviour, const std::string &address = "127.0.0.1");
   ~RawServer();
   RawServer(const RawServer &) = delete;
@@ -59,5 +59,9 @@ RawServer::Behaviour scripted(std::vector<Step> script);
 
 // A port on 127.0.0.1 that nothing listens on (bound, then closed).
 int unused_port();
+
+// A TCP socket listening on 127.0.0.1 with this backlog, on `port` (0: any free one, then set);
+// throws when it cannot. The caller closes it.
+int listen_on_loopback(int backlog, int &port);
 
 }  // namespace test_support
