@@ -10,6 +10,7 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <system_error>
 
 #include "healthprobe/checks/filesystem_check.h"
 #include "healthprobe/checks/leftover_file.h"
@@ -168,9 +169,21 @@ int run_probe(const Options &options, const Environment &env) {
   if (!alarm || !alarm->armed()) {
     if (!needs_thread) messages = GiveUpMessages(checks, budget, options.quiet, true);
     const pid_t check_thread = ::gettid();
-    thread.emplace(
-        deadline.end(), [&interruption] { interruption.interrupt(); }, deadline.end() + kStuckGrace,
-        [&messages, &running, check_thread] { give_up(messages, running, check_thread); });
+    try {
+      thread.emplace(
+          deadline.end(), [&interruption] { interruption.interrupt(); },
+          deadline.end() + kStuckGrace,
+          [&messages, &running, check_thread] { give_up(messages, running, check_thread); });
+    } catch (const std::system_error &error) {
+      // No thread can start (RLIMIT_NPROC, a pids cgroup at its limit): the timer keeps the
+      // deadline for every wait a signal can end. Only a file system call hung in the kernel could
+      // outlast it, which nothing in this process can end without a thread.
+      log_debug("no watchdog thread ({}): a timer signal keeps the deadline", error.what());
+      if (!alarm) {
+        alarm.emplace(deadline.end(), interruption, deadline.end() + kStuckGrace, messages.running,
+                      running);
+      }
+    }
   }
   const Report report = run_checks(checks, deadline, interruption, &running);
   if (alarm) alarm->disarm();

@@ -168,7 +168,10 @@ void log_transition(const Options &options, const Report &report, const Deadline
       job->finished.notify_all();
     }).detach();
   } catch (const std::system_error &error) {
-    log_debug("transition log: cannot start: {}", error.what());
+    // No thread can start (RLIMIT_NPROC, a pids cgroup at its limit): log from this one. Only a
+    // state dir hung in the kernel could then hold the run, which nothing here can end anyway.
+    log_debug("transition log: no thread ({}): logging without one", error.what());
+    for (const auto &note : record(*job)) log_debug("{}", note);
     return;
   }
   std::unique_lock<std::mutex> lock(job->mutex);

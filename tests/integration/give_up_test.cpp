@@ -5,11 +5,13 @@
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "http_server.h"
 #include "huge_directory.h"
 #include "probe_runner.h"
+#include "raw_server.h"
 #include "skip.h"
 #include "temp_dir.h"
 #include "traced_probe.h"
@@ -94,4 +96,46 @@ TEST_CASE("an HTTP-only run keeps its deadline without a thread and file checks 
                         "inject=timer_create:error=EAGAIN") == 1);
   TempDir writable;
   CHECK(threads_started({"--url", url, "--venv", "none", "--writable", writable.path()}) == 1);
+}
+
+TEST_CASE("under a process limit no thread can start: the timer keeps the deadline instead",
+          "[giveup][may-skip]") {
+  if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (prlimit would limit the emulator)");
+#ifdef HEALTHPROBE_TEST_SANITIZED
+  HEALTHPROBE_SKIP("the sanitizers' leak check starts a thread of its own at exit");
+#endif
+  if (geteuid() != 0) HEALTHPROBE_SKIP("needs root to run the probe as a user whose limit applies");
+  if (!nobody_can_run_probe())
+    HEALTHPROBE_SKIP("user nobody cannot start the probe here (see nobody_can_run_probe)");
+  HttpServer server;
+  server.server().Get("/health", [](const httplib::Request &, httplib::Response &res) {
+    res.set_content(R"({"status":"ok"})", "application/json");
+  });
+  server.start();
+  RawServer silent(scripted({hang()}));
+  TempDir dir;
+  chmod(dir.path().c_str(), 0777);
+  const std::string log = dir / "log";
+  write_file(log, "");
+  chmod(log.c_str(), 0666);
+  // RLIMIT_NPROC 1: nobody's only process is the probe itself, so pthread_create fails (EAGAIN).
+  // Root is exempt from the limit, hence nobody.
+  const auto limited = [&](const std::string &url) {
+    auto argv = as_nobody();
+    argv.insert(argv.end(),
+                {"prlimit", "--nproc=1", "--", probe_binary(), "--url", url, "--writable",
+                 dir.path(), "--log-to", log, "--state-dir", dir.path(), "--timeout", "500ms"});
+    return run_process(argv, minimal_env());
+  };
+  const auto healthy = limited("http://127.0.0.1:" + std::to_string(server.port()) + "/health");
+  INFO(healthy.out << healthy.err);
+  CHECK(healthy.exit_code == 0);
+  CHECK_THAT(healthy.out, Catch::StartsWith("healthy: ") && !Catch::Contains("internal error"));
+  CHECK(read_file(log).find("healthy (first run)") != std::string::npos);
+  // And the deadline still holds against a server that never answers.
+  const auto hung = limited("http://127.0.0.1:" + std::to_string(silent.port()) + "/health");
+  INFO(hung.out << hung.err);
+  CHECK(hung.exit_code == 1);
+  CHECK(hung.elapsed < std::chrono::milliseconds(500 + 1500));
+  CHECK_THAT(hung.out, Catch::Contains("within the 500ms deadline"));
 }
