@@ -185,18 +185,19 @@ std::vector<Observation> VenvCheck::run(const Deadline &deadline, Interruption &
   packages.observed_value = static_cast<double>(required_.size() - missing.size());
   packages.observed_unit = "distributions";
   if (missing.empty()) {
-    packages.output = std::to_string(required_.size()) + " required present: " + joined(required_);
+    packages.output = counted(required_.size(), "required distribution", "required distributions") +
+                      " present: " + joined(required_);
   } else if (scan.stopped_at_deadline) {
     packages.status = Status::Fail;
     packages.output = "the " + format_duration(deadline.budget()) +
                       " deadline passed while listing " + site_packages + " (" +
-                      std::to_string(scan.entries) +
-                      " entries read); not found by then: " + joined(missing);
+                      counted(scan.entries, "entry", "entries") +
+                      " read); not found by then: " + joined(missing);
   } else {
     packages.status = Status::Fail;
     packages.output = "missing from " + site_packages + ": " + joined(missing) +
-                      " (no *.dist-info; " + std::to_string(scan.distributions) +
-                      " distributions installed)";
+                      " (no *.dist-info; " +
+                      counted(scan.distributions, "distribution", "distributions") + " installed)";
   }
   observations.push_back(packages);
   return observations;

@@ -41,6 +41,10 @@ std::string to_lower(std::string_view text) {
   return out;
 }
 
+std::string counted(size_t count, std::string_view one, std::string_view many) {
+  return std::to_string(count) + " " + std::string(count == 1 ? one : many);
+}
+
 std::optional<int> parse_int_in_range(std::string_view text, int min, int max) {
   if (text.empty() || text.size() > 9) return std::nullopt;  // 9 digits cannot overflow an int
   int value = 0;

@@ -25,8 +25,11 @@ std::optional<uint64_t> parse_content_length(std::string_view value) {
   std::optional<uint64_t> length;
   for (auto item : split(value, ',')) {
     item = trim(item);
-    // 18 digits stay below 2^63: no overflow, and no body that long is ever read anyway.
-    if (item.empty() || item.size() > 18) return std::nullopt;
+    if (item.empty()) return std::nullopt;
+    // Leading zeros are digits too (RFC 9110: 1*DIGIT); only the ones after them can overflow,
+    // and 18 of those stay below 2^63 (no body that long is ever read anyway).
+    while (item.size() > 1 && item.front() == '0') item.remove_prefix(1);
+    if (item.size() > 18) return std::nullopt;
     uint64_t parsed = 0;
     for (char c : item) {
       if (c < '0' || c > '9') return std::nullopt;

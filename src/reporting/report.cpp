@@ -65,8 +65,8 @@ std::string render_within(const Report &report, Format format, size_t max_bytes)
     }
   }
   Observation summary{"healthprobe", "omitted"};
-  summary.output = std::to_string(passing) + " passing checks not shown (report limited to " +
-                   std::to_string(max_bytes) + " bytes)";
+  summary.output = counted(passing, "passing check", "passing checks") +
+                   " not shown (report limited to " + std::to_string(max_bytes) + " bytes)";
   shortened.observations.push_back(summary);
   std::string out = render(shortened, kOutputLimits.back());
   if (out.size() <= max_bytes) return out;

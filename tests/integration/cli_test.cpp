@@ -184,3 +184,21 @@ TEST_CASE("a terminal stopped with XOFF cannot hold the probe past its deadline"
   close(terminal);
   close(master);
 }
+
+TEST_CASE("the usage message's own bounds are accepted: --timeout 1h", "[cli]") {
+  const auto hour = probe({"--no-http", "--writable", "none", "--timeout", "1h"});
+  CHECK(hour.exit_code == 0);
+  const auto more = probe({"--no-http", "--writable", "none", "--timeout", "2h"});
+  CHECK(more.exit_code == 64);
+  CHECK_THAT(more.err, Catch::Contains("from 1ms to 1h"));
+}
+
+TEST_CASE("an empty or relative venv path is bad usage, like any other path setting", "[cli]") {
+  for (const std::string venv : {"", "app/.venv"}) {
+    const auto result = probe({"--no-http", "--writable", "none", "--venv", venv});
+    INFO(venv);
+    CHECK(result.exit_code == 64);
+    CHECK_THAT(result.err, Catch::Contains("--venv='" + venv + "' must be an absolute path"));
+    CHECK(result.out.empty());
+  }
+}

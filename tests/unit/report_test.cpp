@@ -161,3 +161,27 @@ TEST_CASE("json: observed values at and past 2^63 print exactly, with no undefin
   report.observations[0].observed_value = 2.5;
   CHECK_THAT(healthprobe::render_json(report, 200), Catch::Contains("\"observedValue\":2.5,"));
 }
+
+TEST_CASE("one check is one check: counts agree with their nouns", "[report]") {
+  Report one;
+  one.observations.push_back(make("filesystem", "/", Status::Pass, "root filesystem is writable"));
+  CHECK_THAT(render_text(one, 120), Catch::StartsWith("healthy: 1 check passed in "));
+  Report two = one;
+  two.observations.push_back(make("filesystem", "/tmp", Status::Pass, "writable"));
+  CHECK_THAT(render_text(two, 120), Catch::StartsWith("healthy: 2 checks passed in "));
+  // A budget too small for the one passing check beside a failure: it is summarised.
+  Report squeezed;
+  squeezed.observations.push_back(make("webhook", "http", Status::Fail, std::string(400, 'x')));
+  const std::string long_dir = "/" + std::string(50, 'd');
+  squeezed.observations.push_back(
+      make("filesystem", long_dir.c_str(), Status::Pass, std::string(400, 'y')));
+  bool summarised = false;
+  for (size_t budget = 100; budget < 400 && !summarised; ++budget) {
+    const std::string out = healthprobe::render_within(squeezed, Format::Text, budget);
+    if (out.find("passing check") == std::string::npos) continue;
+    summarised = true;
+    INFO(out);
+    CHECK_THAT(out, Catch::Contains("1 passing check not shown"));
+  }
+  CHECK(summarised);
+}

@@ -14,6 +14,9 @@ std::string to_lower(std::string_view text);
 // The items with separator between them ("a, b").
 std::string join(const std::vector<std::string> &items, const char *separator);
 
+// "1 check", "2 checks": a count with its noun in the right number.
+std::string counted(size_t count, std::string_view one, std::string_view many);
+
 // A decimal number made of digits only (no sign, no spaces) within [min, max]; nullopt otherwise.
 std::optional<int> parse_int_in_range(std::string_view text, int min, int max);
 
