@@ -12,6 +12,7 @@
 #include "healthprobe/checks/posix_files.h"
 #include "healthprobe/core/text.h"
 #include "healthprobe/parsing/byte_size.h"
+#include "healthprobe/parsing/duration.h"
 
 namespace healthprobe {
 namespace {
@@ -181,11 +182,30 @@ std::optional<Observation> FilesystemCheck::check_uv_cache() const {
   return observation;
 }
 
+std::vector<Observation> FilesystemCheck::not_run(const std::string &why) const {
+  std::vector<Observation> observations;
+  for (const auto &dir : settings_.writable) observations.push_back(observation_for(dir));
+  if (observations.empty()) observations.push_back(observation_for("/"));
+  for (auto &observation : observations) {
+    observation.status = Status::Fail;
+    observation.output = why;
+  }
+  return observations;
+}
+
 std::vector<Observation> FilesystemCheck::run(const Deadline &deadline,
                                               Interruption & /*interruption*/) {
   std::vector<Observation> observations;
   for (const auto &dir : settings_.writable) {
-    if (deadline.expired()) break;
+    if (deadline.expired()) {
+      // Each dir not reached is still reported, under its own key.
+      Observation skipped = observation_for(dir);
+      skipped.status = Status::Fail;
+      skipped.output =
+          "not run: the " + format_duration(deadline.budget()) + " deadline had passed";
+      observations.push_back(skipped);
+      continue;
+    }
     observations.push_back(check_writable(dir));
   }
   struct statvfs root {};

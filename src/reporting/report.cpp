@@ -6,18 +6,6 @@
 
 namespace healthprobe {
 
-const char *status_word(Status status) {
-  switch (status) {
-    case Status::Pass:
-      return "pass";
-    case Status::Warn:
-      return "warn";
-    case Status::Fail:
-      return "fail";
-  }
-  return "fail";
-}
-
 const char *verdict_word(Status status) {
   switch (status) {
     case Status::Pass:

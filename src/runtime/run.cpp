@@ -33,33 +33,23 @@ namespace {
 // this much after the deadline the probe gives up on reporting in full and exits anyway.
 constexpr std::chrono::milliseconds kStuckGrace{100};
 
-Observation not_run(const Check &check, const std::string &why) {
-  const std::string name = check.name();
-  const auto colon = name.find(':');
-  Observation observation{name.substr(0, colon),
-                          colon == std::string::npos ? "" : name.substr(colon + 1)};
-  observation.status = Status::Fail;
-  observation.output = why;
-  return observation;
-}
-
 // The watchdog's last word, when a check outlives the deadline by the grace period: whether it was
 // still working (a flood to parse, a huge directory to list) or blocked in the kernel (a hung
 // network mount).
-std::string give_up_message(ThreadActivity activity, const std::string &check,
-                            const std::string &deadline) {
+std::string give_up_reason(ThreadActivity activity, const std::string &check,
+                           const std::string &deadline) {
   switch (activity) {
     case ThreadActivity::Running:
-      return "unhealthy: the " + check + " check was still working at the " + deadline +
-             " deadline (busy, not blocked); gave up on it\n";
+      return "the " + check + " check was still working at the " + deadline +
+             " deadline (busy, not blocked); gave up on it";
     case ThreadActivity::Blocked:
-      return "unhealthy: the " + deadline + " deadline passed with the " + check +
-             " check stuck in a system call\n";
+      return "the " + deadline + " deadline passed with the " + check +
+             " check stuck in a system call";
     case ThreadActivity::Unknown:
       break;
   }
-  return "unhealthy: the " + deadline + " deadline passed with the " + check +
-         " check unfinished (stuck in a system call or still working)\n";
+  return "the " + deadline + " deadline passed with the " + check +
+         " check unfinished (stuck in a system call or still working)";
 }
 
 // One message per check and activity, rendered before the run: the give-up happens on a watchdog
@@ -69,14 +59,21 @@ struct GiveUpMessages {
 
   // A timer signal's handler runs on the check's own thread, which is then working, not blocked:
   // only the watchdog thread needs the other two.
-  GiveUpMessages(const std::vector<std::unique_ptr<Check>> &checks, const std::string &deadline,
-                 bool quiet, bool for_thread) {
-    if (quiet) return;
+  GiveUpMessages(const std::vector<std::unique_ptr<Check>> &checks, const Options &options,
+                 bool for_thread)
+      : format_(options.format) {
+    if (options.quiet) return;
+    deadline_ = format_duration(options.timeout);
+    if (format_ == Format::Json) {
+      // The JSON report's time: when the give-up would come, to the second.
+      const auto until = std::chrono::ceil<std::chrono::seconds>(options.timeout + kStuckGrace);
+      time_ = utc_timestamp(std::time(nullptr) + until.count());
+    }
     for (const auto &check : checks) {
-      running.push_back(give_up_message(ThreadActivity::Running, check->name(), deadline));
+      running.push_back(message(ThreadActivity::Running, *check));
       if (!for_thread) continue;
-      blocked.push_back(give_up_message(ThreadActivity::Blocked, check->name(), deadline));
-      unknown.push_back(give_up_message(ThreadActivity::Unknown, check->name(), deadline));
+      blocked.push_back(message(ThreadActivity::Blocked, *check));
+      unknown.push_back(message(ThreadActivity::Unknown, *check));
     }
   }
 
@@ -91,6 +88,21 @@ struct GiveUpMessages {
     }
     return unknown;
   }
+
+ private:
+  // In the report's format: a verdict line, or a JSON report whose check failed this way.
+  std::string message(ThreadActivity activity, const Check &check) const {
+    const std::string reason = give_up_reason(activity, check.name(), deadline_);
+    if (format_ == Format::Text) return "unhealthy: " + reason + "\n";
+    Report report;
+    report.observations = check.not_run(reason);
+    report.time = time_;
+    return render_within(report, Format::Json, kOutputLimit);
+  }
+
+  Format format_;
+  std::string deadline_;
+  std::string time_;
 };
 
 // The watchdog thread's give-up: which message is told by the check thread's state.
@@ -126,20 +138,20 @@ Report run_checks(const std::vector<std::unique_ptr<Check>> &checks, const Deadl
   for (size_t index = 0; index < checks.size(); ++index) {
     const auto &check = checks[index];
     if (running != nullptr) running->store(index);
+    std::vector<Observation> observations;
     if (deadline.expired()) {
-      report.observations.push_back(not_run(
-          *check, "not run: the " + format_duration(deadline.budget()) + " deadline had passed"));
-      continue;
+      observations = check->not_run("not run: the " + format_duration(deadline.budget()) +
+                                    " deadline had passed");
+    } else {
+      try {
+        observations = check->run(deadline, interruption);
+      } catch (const std::bad_alloc &) {
+        observations = check->not_run(out_of_memory_message());
+      } catch (const std::exception &error) {
+        observations = check->not_run(std::string("internal error: ") + error.what());
+      }
     }
-    try {
-      for (auto &observation : check->run(deadline, interruption))
-        report.observations.push_back(std::move(observation));
-    } catch (const std::bad_alloc &) {
-      report.observations.push_back(not_run(*check, out_of_memory_message()));
-    } catch (const std::exception &error) {
-      report.observations.push_back(
-          not_run(*check, std::string("internal error: ") + error.what()));
-    }
+    for (auto &observation : observations) report.observations.push_back(std::move(observation));
   }
   report.elapsed = deadline.elapsed();
   report.time = utc_timestamp(std::time(nullptr));
@@ -158,8 +170,7 @@ int run_probe(const Options &options, const Environment &env) {
   const bool needs_thread = std::any_of(checks.begin(), checks.end(), [](const auto &check) {
     return check->may_block_uninterruptibly();
   });
-  const std::string budget = format_duration(options.timeout);
-  GiveUpMessages messages(checks, budget, options.quiet, needs_thread);
+  GiveUpMessages messages(checks, options, needs_thread);
   std::optional<AlarmWatchdog> alarm;
   if (!needs_thread) {
     alarm.emplace(deadline.end(), interruption, deadline.end() + kStuckGrace, messages.running,
@@ -167,7 +178,7 @@ int run_probe(const Options &options, const Environment &env) {
   }
   std::optional<Watchdog> thread;
   if (!alarm || !alarm->armed()) {
-    if (!needs_thread) messages = GiveUpMessages(checks, budget, options.quiet, true);
+    if (!needs_thread) messages = GiveUpMessages(checks, options, true);
     const pid_t check_thread = ::gettid();
     try {
       thread.emplace(

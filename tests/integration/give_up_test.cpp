@@ -3,10 +3,14 @@
 // case (a write held by strace) is in leftover_test.cpp; this is the busy one: a real venv whose
 // site-packages is far too big to list within a 1 ms deadline.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <thread>
 
 #include "http_server.h"
 #include "huge_directory.h"
@@ -138,4 +142,54 @@ TEST_CASE("under a process limit no thread can start: the timer keeps the deadli
   CHECK(hung.exit_code == 1);
   CHECK(hung.elapsed < std::chrono::milliseconds(500 + 1500));
   CHECK_THAT(hung.out, Catch::Contains("within the 500ms deadline"));
+}
+
+TEST_CASE("a probe stopped across its deadline (docker pause) is not called busy when resumed",
+          "[giveup][may-skip]") {
+  if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (the signals would stop QEMU)");
+  RawServer silent(scripted({hang()}));
+  const std::string url = "http://127.0.0.1:" + std::to_string(silent.port()) + "/health";
+  TempDir dir;
+  // The timer path (HTTP only) and the thread path (with a file check).
+  for (const auto &writable : {std::string("none"), dir.path()}) {
+    INFO("--writable " << writable);
+    std::vector<std::string> argv = probe_command();
+    argv.insert(argv.end(), {"--url", url, "--writable", writable, "--timeout", "300ms"});
+    BackgroundProcess probe_process(argv, minimal_env());
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // waiting on the silent server
+    REQUIRE(kill(probe_process.pid(), SIGSTOP) == 0);
+    // Both stages fall due while it is stopped: the deadline, and the grace after it.
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    REQUIRE(kill(probe_process.pid(), SIGCONT) == 0);
+    const auto result = probe_process.wait_exit(std::chrono::milliseconds(5000));
+    CHECK(result.exit_code == 1);
+    // Interrupted when it ran again, the check reports what it saw: a server that never answered.
+    CHECK_THAT(result.out, Catch::Contains("no complete answer from 127.0.0.1:") &&
+                               Catch::Contains("within the 300ms deadline (connected, but no "
+                                               "status line") &&
+                               !Catch::Contains("busy") && !Catch::Contains("stuck"));
+  }
+}
+
+TEST_CASE("the give-up under --format json is a JSON report too", "[giveup][may-skip]") {
+  if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (see traced_probe.h)");
+  TempDir dir;
+  const std::vector<std::string> args{"--no-http", "--venv", "none",     "--writable", dir.path(),
+                                      "--timeout", "300ms",  "--format", "json"};
+  const int byte_write = nth_call("write", "\"\\0\", 1)", args);
+  REQUIRE(byte_write > 0);
+  // The byte written to the probe file is held for 4 s: the check is stuck in a system call.
+  TracedProbe probe({"-e", "trace=write", "-e",
+                     "inject=write:delay_enter=4000000:when=" + std::to_string(byte_write)},
+                    args);
+  const std::string line = probe.read_line(std::chrono::milliseconds(3000));
+  INFO(line);
+  const auto report = nlohmann::json::parse(line, nullptr, false);
+  REQUIRE(report.is_object());
+  CHECK(report["status"] == "fail");
+  const auto &check = report["checks"]["filesystem:" + dir.path()][0];
+  CHECK(check["status"] == "fail");
+  CHECK(check["output"] ==
+        "the 300ms deadline passed with the filesystem check stuck in a system call");
+  CHECK(probe.wait_exit(std::chrono::milliseconds(10000)).exit_code == 1);
 }
