@@ -129,6 +129,14 @@ Observation FilesystemCheck::check_writable(const std::string &dir) const {
     observation.output = dir + " cannot be opened as a directory: " + errno_text(error);
     return observation;
   }
+  if (const char *interface = kernel_interface_of(dir_fd)) {
+    ::close(dir_fd);
+    observation.status = Status::Fail;
+    observation.output = "cannot create a file in " + dir + ": it is " + interface +
+                         ", a kernel interface, not storage (--writable names a dir the app "
+                         "writes its files to)";
+    return observation;
+  }
   const int error = write_probe_file(dir_fd);
   struct statvfs space {};
   const bool have_space = ::fstatvfs(dir_fd, &space) == 0;

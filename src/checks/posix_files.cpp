@@ -2,7 +2,9 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <array>
@@ -103,6 +105,30 @@ std::optional<DirectoryListing> list_directory(const std::string &path, size_t m
   }
   ::closedir(dir);
   return listing;
+}
+
+const char *kernel_interface_of(int fd) {
+  struct statfs info {};
+  if (::fstatfs(fd, &info) != 0) return nullptr;
+  // The magic numbers of <linux/magic.h>, compared as the unsigned values they are.
+  static constexpr struct {
+    unsigned long magic;
+    const char *name;
+  } kInterfaces[] = {
+      {PROC_SUPER_MAGIC, "procfs"},     {SYSFS_MAGIC, "sysfs"},
+      {CGROUP_SUPER_MAGIC, "cgroupfs"}, {CGROUP2_SUPER_MAGIC, "cgroup2"},
+      {DEBUGFS_MAGIC, "debugfs"},       {TRACEFS_MAGIC, "tracefs"},
+      {SECURITYFS_MAGIC, "securityfs"}, {SELINUX_MAGIC, "selinuxfs"},
+      {SMACK_MAGIC, "smackfs"},         {BPF_FS_MAGIC, "bpffs"},
+      {EFIVARFS_MAGIC, "efivarfs"},     {PSTOREFS_MAGIC, "pstore"},
+      {0x62656570UL, "configfs"},       {0x65735543UL, "fusectl"},
+      {BINFMTFS_MAGIC, "binfmt_misc"},
+  };
+  const auto magic = static_cast<unsigned long>(info.f_type) & 0xFFFFFFFFUL;
+  for (const auto &interface : kInterfaces) {
+    if (interface.magic == magic) return interface.name;
+  }
+  return nullptr;
 }
 
 SymlinkResolution resolve_symlinks(const std::string &path) {

@@ -103,18 +103,34 @@ std::vector<Observation> VenvCheck::run(const Deadline &deadline, Interruption &
   }
   const std::string cfg_path = venv_ + "/pyvenv.cfg";
   int error = 0;
-  const auto cfg_text = read_small_file(cfg_path, kCfgLimit, error);
+  // One byte past the limit shows the file is longer than it: never judged on a part of it.
+  const auto cfg_text = read_small_file(cfg_path, kCfgLimit + 1, error);
   if (!cfg_text) {
     return {python(Status::Fail, "cannot read " + cfg_path + ": " + errno_text(error) +
                                      " (not a venv, or a broken copy of one)")};
   }
+  if (cfg_text->size() > kCfgLimit) {
+    return {python(Status::Fail, cfg_path + " is larger than " + std::to_string(kCfgLimit / 1024) +
+                                     " KiB" +
+                                     ": not a venv's config (a real one is a few hundred bytes), "
+                                     "and the probe reads no further")};
+  }
   PyvenvCfgError cfg_error;
   const auto cfg = parse_pyvenv_cfg(*cfg_text, cfg_error);
   if (!cfg) return {python(Status::Fail, cfg_path + " " + cfg_error.message)};
-  if (!is_directory(cfg->home)) {
-    return {python(Status::Fail,
-                   "pyvenv.cfg home " + printable(cfg->home, 200) +
-                       " does not exist: the venv was made with an interpreter this image lacks")};
+  struct stat home {};
+  const int home_error = ::stat(cfg->home.c_str(), &home) == 0 ? 0 : errno;
+  if (home_error != 0 || !S_ISDIR(home.st_mode)) {
+    const std::string shown = "pyvenv.cfg home " + printable(cfg->home, 200);
+    if (home_error == ENOENT) {
+      return {python(Status::Fail, shown + " does not exist: the venv was made with an "
+                                           "interpreter this image lacks")};
+    }
+    if (home_error == 0 || home_error == ENOTDIR) {  // a file, or a path through one
+      return {python(Status::Fail, shown + " is not a directory: the venv's home must be the "
+                                           "dir of the interpreter it was made from")};
+    }
+    return {python(Status::Fail, shown + " cannot be reached: " + errno_text(home_error))};
   }
 
   const std::string interpreter = venv_ + "/bin/python";

@@ -154,3 +154,16 @@ TEST_CASE("under a file size limit the one-byte write is a reported failure, not
                              Catch::Contains("file size limit"));
   CHECK(list_names(dir.path()).empty());
 }
+
+TEST_CASE("a kernel interface such as /proc or /sys is named as what it is, not ENOENT",
+          "[filesystem]") {
+  for (const std::string dir : {"/proc", "/sys"}) {
+    const auto result = probe({"--no-http", "--writable", dir});
+    INFO(result.out);
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.out, Catch::Contains("cannot create a file in " + dir + ": it is " +
+                                           (dir == "/proc" ? "procfs" : "sysfs") +
+                                           ", a kernel interface, not storage") &&
+                               !Catch::Contains("ENOENT") && !Catch::Contains("EACCES"));
+  }
+}

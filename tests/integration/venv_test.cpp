@@ -249,3 +249,27 @@ TEST_CASE("a site-packages of 200000 distributions is listed in flat memory", "[
 #endif
   CHECK(run.peak_rss_kib <= baseline.peak_rss_kib + kGrowthKib);
 }
+
+TEST_CASE("a pyvenv.cfg over 64 KiB is named as such, not read in part", "[venv]") {
+  TempDir dir;
+  const auto venv = copy_venv(dir);
+  // The keys the probe needs come last, past the 64 KiB it reads: cut silently, it said "no home".
+  const std::string cfg = read_file(venv + "/pyvenv.cfg");
+  write_file(venv + "/pyvenv.cfg", std::string(70000, '#') + "\n" + cfg);
+  const auto result = probe_venv(venv);
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.out, Catch::Contains(venv + "/pyvenv.cfg is larger than 64 KiB") &&
+                             !Catch::Contains("has no 'home' key"));
+}
+
+TEST_CASE("a pyvenv.cfg home that is a file is not called missing", "[venv]") {
+  TempDir dir;
+  const auto venv = copy_venv(dir);
+  const std::string file = dir / "not-a-dir";
+  write_file(file, "x");
+  set_cfg_value(venv, "home", file);
+  const auto result = probe_venv(venv);
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.out, Catch::Contains("pyvenv.cfg home " + file + " is not a directory") &&
+                             !Catch::Contains("does not exist"));
+}

@@ -20,6 +20,10 @@ struct DirectoryListing {
 std::optional<DirectoryListing> list_directory(const std::string &path, size_t max_names,
                                                int &error);
 
+// "procfs", "sysfs", "cgroup2"...: the name of the kernel interface fd's file lives on, a
+// filesystem that is no storage (writing there talks to the kernel); nullptr for any other.
+const char *kernel_interface_of(int fd);
+
 // Follows a chain of symlinks by hand so a failure can say which link dangles.
 struct SymlinkResolution {
   std::string final_path;      // the path the chain ends at (exists only when ok)
