@@ -42,13 +42,14 @@ const char *errno_name(int error_number) {
   }
 }
 
+}  // namespace
+
 std::string parent_of(const std::string &path) {
   const auto slash = path.rfind('/');
   if (slash == std::string::npos) return ".";
   if (slash == 0) return "/";
   return path.substr(0, slash);
 }
-}  // namespace
 
 bool is_directory(const std::string &path) {
   struct stat info {};

@@ -1,6 +1,5 @@
 #include "healthprobe/state/transition_log.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,6 +13,7 @@
 #include "healthprobe/core/text.h"
 #include "healthprobe/reporting/log.h"
 #include "healthprobe/state/configuration_key.h"
+#include "healthprobe/state/log_target.h"
 #include "healthprobe/state/state_file.h"
 #include "healthprobe/state/transition.h"
 
@@ -42,27 +42,13 @@ struct Job {
   std::vector<std::string> notes;  // for -v, logged by the main thread
 };
 
-std::string open_failure_hint(int error) {
-  switch (error) {
-    case EACCES:
-    case EPERM:
-      return " (PID 1 runs as another user? see the README's --log-to section)";
-    case ENXIO:
-      return " (a pipe with no reader, or a socket)";
-    default:
-      return "";
-  }
-}
-
 // One non-blocking write(2) of the whole line: atomic on a pipe (it is under PIPE_BUF), so it never
 // interleaves with the application's own lines. Returns "" on success, else what went wrong.
 std::string append_line(const std::string &target, const std::string &line) {
   const std::string name = printable(target, 80);
-  const int fd = ::open(target.c_str(), O_WRONLY | O_APPEND | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) {
-    const int error = errno;
-    return "cannot open " + name + ": " + std::strerror(error) + open_failure_hint(error);
-  }
+  std::string refused;
+  const int fd = open_log_target(target, refused);
+  if (fd < 0) return refused;
   const ssize_t written = ::write(fd, line.data(), line.size());
   const int error = errno;
   ::close(fd);

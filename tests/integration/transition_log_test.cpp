@@ -801,3 +801,47 @@ TEST_CASE("a log target past the file size limit: no SIGXFSZ, the verdict stands
   }
   CHECK(read_file(setup.log) == std::string(200, 'a'));
 }
+
+TEST_CASE("a kernel interface is no log target: /proc and /sys files are refused unwritten",
+          "[logto]") {
+  SwitchableServer server;
+  LoggedProbe setup;
+  // The probe's own name in /proc: harmless to write, and writable, so only a refusal keeps the
+  // line out (/proc/sys/... would take it as a command to the kernel).
+  const auto result = probe(setup.args(server.url(), {"-v", "--log-to", "/proc/self/comm"}));
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(
+      result.err,
+      Catch::Contains("/proc/self/comm is a file of procfs, a kernel interface: not a log") &&
+          !Catch::Contains("logged healthy"));
+}
+
+TEST_CASE("a symlink another user planted in a sticky dir is not followed to the log",
+          "[logto][may-skip]") {
+  if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (see probe_runner.h)");
+  if (geteuid() != 0) HEALTHPROBE_SKIP("needs root to plant a symlink as another user");
+  SwitchableServer server;
+  LoggedProbe setup;
+  // A shared dir like /tmp: anyone may create a link there, pointing at a file this user owns.
+  const std::string shared = setup.dir / "shared";
+  REQUIRE(mkdir(shared.c_str(), 0777) == 0);
+  REQUIRE(chmod(shared.c_str(), 01777) == 0);
+  chmod(setup.dir.path().c_str(), 0755);
+  const std::string victim = setup.dir / "victim";
+  write_file(victim, "precious\n");
+  const std::string link = shared + "/app.log";
+  auto ln = as_nobody();
+  ln.insert(ln.end(), {"ln", "-s", victim, link});
+  REQUIRE(run_process(ln, minimal_env()).exit_code == 0);
+  const auto result = probe(setup.args(server.url(), {"-v", "--log-to", link}));
+  CHECK(result.exit_code == 0);
+  CHECK(read_file(victim) == "precious\n");
+  CHECK_THAT(result.err, Catch::Contains(link + " is a symlink of uid 65534 in a shared sticky "
+                                                "dir: not followed"));
+  // The same link made by this user is followed, as /proc/1/fd/1 is.
+  unlink(link.c_str());
+  REQUIRE(symlink(victim.c_str(), link.c_str()) == 0);
+  CHECK(probe(setup.args(server.url(), {"--log-to", link})).exit_code == 0);
+  CHECK_THAT(read_file(victim), Catch::StartsWith("precious\n") &&
+                                    Catch::Contains("healthprobe: healthy (first run)"));
+}

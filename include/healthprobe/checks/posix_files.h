@@ -7,6 +7,8 @@
 namespace healthprobe {
 
 bool is_directory(const std::string &path);
+// The dir a path names its last component in: "/a/b" -> "/a", "/a" -> "/", "a" -> ".".
+std::string parent_of(const std::string &path);
 // "Permission denied (EACCES)": for messages a person can search for.
 std::string errno_text(int error_number);
 // Reads up to max_bytes of a regular file; nullopt with error set on failure.
