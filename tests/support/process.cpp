@@ -40,6 +40,25 @@ void set_cloexec_pipe(std::array<int, 2> &fds) {
   if (pipe2(fds.data(), O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
 }
 
+// Reaps pid, killing it first if it outlives started + timeout; fills in how it ended.
+void reap(pid_t pid, std::chrono::steady_clock::time_point started,
+          std::chrono::milliseconds timeout, ProcessResult &result) {
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() - started > timeout) {
+      kill(pid, SIGKILL);
+      result.killed_by_test = true;
+      waitpid(pid, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+}
+
 }  // namespace
 
 ProcessResult run_process(const std::vector<std::string> &argv, const EnvMap &env,
@@ -117,25 +136,12 @@ ProcessResult run_with_stdout(const std::vector<std::string> &argv, const EnvMap
   }
   close(err[1]);
   ProcessResult result;
-  int status = 0;
-  while (waitpid(pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() - started > kill_after) {
-      kill(pid, SIGKILL);
-      result.killed_by_test = true;
-      waitpid(pid, &status, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - started);
+  reap(pid, started, kill_after, result);
   std::array<char, 4096> buffer{};
   ssize_t got = 0;
   while ((got = read(err[0], buffer.data(), buffer.size())) > 0)
     result.err.append(buffer.data(), static_cast<size_t>(got));
   close(err[0]);
-  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
   return result;
 }
 
@@ -187,22 +193,8 @@ std::string BackgroundProcess::read_line(std::chrono::milliseconds timeout) {
 
 ProcessResult BackgroundProcess::wait_exit(std::chrono::milliseconds timeout) {
   ProcessResult result;
-  const auto started = std::chrono::steady_clock::now();
-  int status = 0;
-  while (waitpid(pid_, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() - started > timeout) {
-      kill(pid_, SIGKILL);
-      result.killed_by_test = true;
-      waitpid(pid_, &status, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  reap(pid_, std::chrono::steady_clock::now(), timeout, result);
   pid_ = -1;
-  result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - started);
-  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
   result.out = buffered_;
   std::array<char, 4096> buffer{};
   ssize_t got = 0;
