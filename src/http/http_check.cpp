@@ -36,8 +36,7 @@ struct Exchange {
 };
 
 std::string address_for_message(const std::string &address, int port) {
-  const bool ipv6 = address.find(':') != std::string::npos;
-  return (ipv6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
+  return bracketed(address) + ":" + std::to_string(port);
 }
 
 void exchange_once(const std::string &address, const Url &url, const httplib::Headers &headers,

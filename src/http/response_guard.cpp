@@ -7,12 +7,6 @@
 namespace healthprobe {
 namespace {
 
-// RFC 9110 §5.6.2: the characters of a header field name.
-bool is_token_char(char c) {
-  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -162,7 +156,7 @@ bool ResponseGuard::head_line(std::string_view line) {
     return fail("malformed response (a header line without a name)");
   }
   const auto name = line.substr(0, colon);
-  if (!std::all_of(name.begin(), name.end(), is_token_char)) {
+  if (!is_http_token(name)) {
     return fail("malformed response (an invalid header name)");
   }
   return header_field(name, trim(line.substr(colon + 1)));

@@ -190,13 +190,8 @@ std::pair<std::string, std::string> parse_header(const Setting &setting, size_t 
   std::string name(trim(std::string_view(setting.value).substr(0, colon)));
   std::string value(trim(std::string_view(setting.value).substr(colon + 1)));
   if (name.empty()) throw UsageError(where + " has an empty header name");
-  static constexpr std::string_view kTokenPunctuation = "!#$%&'*+-.^_`|~";
-  for (char c : name) {
-    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (!alnum && kTokenPunctuation.find(c) == std::string_view::npos) {
-      throw UsageError(where + " has a header name with characters HTTP does not allow");
-    }
-  }
+  if (!is_http_token(name))
+    throw UsageError(where + " has a header name with characters HTTP does not allow");
   for (char c : value) {
     // RFC 9110 field values: visible characters, spaces and tabs; CR, LF and NUL would split or
     // cut the request, and other controls are refused by servers or reach their logs.
