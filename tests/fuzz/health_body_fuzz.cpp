@@ -30,6 +30,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (*field) FUZZ_CHECK((*field)->size() <= 1024 + 3, "a field kept past its limit");
   }
 
+  // nlohmann stops at a NUL byte as at the end of the input (Python's json calls what follows
+  // "extra data", and so does the reader): only bodies without one are compared.
+  if (text.find('\0') != std::string_view::npos) return 0;
   const auto strict = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
   if (strict.is_object()) {
     FUZZ_CHECK(body.is_json_object, "strict JSON's object read as something else");
