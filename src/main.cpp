@@ -57,9 +57,13 @@ int main(int argc, char **argv) {
       case Command::Version:
         std::printf("healthprobe %s (%s)\n", kVersion, kTargetPlatform);
         return kExitHealthy;
-      case Command::UsageError:
-        std::fprintf(stderr, "healthprobe: %s\n", parsed.error.c_str());
+      case Command::UsageError: {
+        // Docker runs a misconfigured HEALTHCHECK too: a stderr nobody reads must not hold it.
+        const std::string line = "healthprobe: " + parsed.error + "\n";
+        write_within(STDERR_FILENO, line.data(), line.size(),
+                     std::chrono::steady_clock::now() + std::chrono::milliseconds(100));
         return kExitUsage;
+      }
       case Command::Check:
         return run_probe(parsed.options, env);
     }

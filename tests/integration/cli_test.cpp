@@ -163,6 +163,11 @@ TEST_CASE("a stdout pipe nobody reads cannot hold the probe past its deadline", 
         run_with_stdout(healthy.argv(extra), minimal_env(), writer, std::chrono::seconds(5));
     check_not_held(result, std::chrono::milliseconds(500));
   }
+  // A misconfigured HEALTHCHECK says so on stderr: that must not hold it either.
+  const auto usage = run_with_stdout(healthy.argv({"--timeout", "forever"}), minimal_env(), writer,
+                                     std::chrono::seconds(5), true);
+  CHECK_FALSE(usage.killed_by_test);
+  CHECK(usage.exit_code == 64);
   close(writer);
   close(fds[0]);
   close(fds[1]);

@@ -121,7 +121,8 @@ ProcessResult run_process(const std::vector<std::string> &argv, const EnvMap &en
 }
 
 ProcessResult run_with_stdout(const std::vector<std::string> &argv, const EnvMap &env,
-                              int stdout_fd, std::chrono::milliseconds kill_after) {
+                              int stdout_fd, std::chrono::milliseconds kill_after,
+                              bool stderr_too) {
   std::array<int, 2> err{};
   set_cloexec_pipe(err);
   const auto started = std::chrono::steady_clock::now();
@@ -129,7 +130,7 @@ ProcessResult run_with_stdout(const std::vector<std::string> &argv, const EnvMap
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
     dup2(stdout_fd, STDOUT_FILENO);
-    dup2(err[1], STDERR_FILENO);
+    dup2(stderr_too ? stdout_fd : err[1], STDERR_FILENO);
     const int devnull = open("/dev/null", O_RDONLY);
     if (devnull >= 0) dup2(devnull, STDIN_FILENO);
     exec_child(argv, env, "");
