@@ -32,7 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
 
   const bool matches = file_name_matches(text, name);
-  if (!has_wildcard(text)) FUZZ_CHECK(matches == (text == name), "a literal pattern disagrees with ==");
+  if (!has_wildcard(text))
+    FUZZ_CHECK(matches == (text == name), "a literal pattern disagrees with ==");
   if (!has_wildcard(name) && !name.empty() && name.front() != '.')
     FUZZ_CHECK(file_name_matches(name, name), "a plain name does not match itself");
   if (!name.empty() && name.front() == '.' && !text.empty() && text.front() != '.' &&

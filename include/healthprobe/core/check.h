@@ -43,6 +43,9 @@ class Check {
   // a path that may be a network mount). Such a run needs the watchdog thread; a run without
   // any makes do with a timer signal, which costs far less (runtime/alarm_watchdog.h).
   virtual bool may_block_uninterruptibly() const { return true; }
+  // After run(): why it reported nothing, if it did not (the run logs it under -v; a check
+  // cannot, the log is a layer above). Empty otherwise.
+  virtual std::string silent_because() const { return {}; }
 };
 
 const char *status_word(Status status);  // "pass", "warn", "fail"
