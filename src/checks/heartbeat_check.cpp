@@ -281,21 +281,13 @@ Observation glob(const HeartbeatSettings &settings, const Deadline &deadline,
                  const std::string &max_text) {
   Observation observation{"heartbeat", settings.path.text};
   const std::string &dir_path = settings.path.directory;
-  const int dir_fd = ::open(dir_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd < 0) {
+  DIR *dir = ::opendir(dir_path.c_str());
+  if (dir == nullptr) {
     const int error = errno;
     observation.status = Status::Fail;
     observation.output =
         error == ENOENT ? "no heartbeat yet: " + dir_path + " does not exist" + container_started()
                         : "cannot list " + dir_path + ": " + errno_text(error);
-    return observation;
-  }
-  DIR *dir = ::fdopendir(dir_fd);
-  if (dir == nullptr) {
-    const int error = errno;
-    ::close(dir_fd);
-    observation.status = Status::Fail;
-    observation.output = "cannot list " + dir_path + ": " + errno_text(error);
     return observation;
   }
   const Listing listing = list_matches(dir, settings, deadline);
