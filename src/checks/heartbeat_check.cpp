@@ -8,6 +8,7 @@
 #include <array>
 #include <cerrno>
 #include <ctime>
+#include <string_view>
 
 #include "healthprobe/checks/posix_files.h"
 #include "healthprobe/core/text.h"
@@ -260,7 +261,9 @@ Listing list_matches(DIR *dir, const HeartbeatSettings &settings, const Deadline
       listing.stopped_at_deadline = true;
       break;
     }
-    if (!file_name_matches(settings.path.name, entry->d_name)) continue;
+    const std::string_view name = entry->d_name;
+    // "." and ".." are never a worker's file, not even for a pattern like ".*" (nor for a shell).
+    if (name == "." || name == ".." || !file_name_matches(settings.path.name, name)) continue;
     if (listing.beats.size() == HeartbeatCheck::kMaxMatches) {
       ++listing.matched;  // counted, not judged
       continue;

@@ -295,6 +295,10 @@ TEST_CASE("a glob: how many match, how many are fresh, and at least N fresh", "[
   CHECK(four.exit_code == 1);
   CHECK_THAT(first_line(four.out), Catch::Contains("; the container (PID 1) started "));
   CHECK_THAT(three.out, !Catch::Contains("started"));
+  // A pattern for hidden files matches them, never "." or "..".
+  const auto hidden = probe(heartbeat_only({"--heartbeat", dir / ".*"}));
+  CHECK(hidden.exit_code == 0);
+  CHECK_THAT(hidden.out, Catch::Contains("1 match, 1 fresh (need 1; max age 60 s)"));
   // Through the environment, as an image sets it.
   auto env = minimal_env();
   env["HEALTHPROBE_HEARTBEAT"] = glob;
