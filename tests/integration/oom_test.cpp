@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <fstream>
 #include <optional>
@@ -25,7 +26,10 @@ using namespace test_support;
 
 namespace {
 
-constexpr long kLimitBytes = 32L << 20;
+// The victim is killed under a 32 MiB limit; the probe then runs under a roomier one (a sanitizer
+// build of the probe alone takes some 64 MiB). The count outlives the change of limit.
+constexpr long kVictimLimit = 32L << 20;
+constexpr long kProbeLimit = 256L << 20;
 
 std::string trimmed(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
@@ -62,8 +66,9 @@ std::optional<std::string> own_cgroup_path(bool v2) {
   return std::nullopt;
 }
 
-// A child memory cgroup with a 32 MiB limit and no swap, removed when the test ends (every process
-// in it has exited by then). Where none can be made, `why` says so and `dir` is empty.
+// A child memory cgroup with no swap (so a limit is reached and the OOM killer runs), removed when
+// the test ends (every process in it has exited by then). Where none can be made, `why` says so
+// and `dir` is empty.
 struct ChildCgroup {
   bool v2 = false;
   std::string dir;
@@ -91,6 +96,19 @@ struct ChildCgroup {
   ChildCgroup(const ChildCgroup &) = delete;
   ChildCgroup &operator=(const ChildCgroup &) = delete;
 
+  // v1 keeps memory+swap at or above memory alone: raise that first, lower it last.
+  bool set_limit(long bytes) {
+    const std::string text = std::to_string(bytes);
+    if (v2) return write_text(dir + "/memory.max", text);
+    const std::string memsw = dir + "/memory.memsw.limit_in_bytes";
+    const bool has_memsw = access(memsw.c_str(), F_OK) == 0;
+    if (has_memsw && bytes > limit_) write_text(memsw, text);
+    const bool set = write_text(dir + "/memory.limit_in_bytes", text);
+    if (has_memsw && bytes <= limit_) write_text(memsw, text);
+    if (set) limit_ = bytes;
+    return set;
+  }
+
   bool make_in(const std::string &parent) {
     const std::string path =
         parent + "/healthprobe-test-" + std::to_string(getpid()) + "-" + std::to_string(++made_);
@@ -99,18 +117,13 @@ struct ChildCgroup {
       return false;
     }
     dir = path;
-    const bool limited =
-        v2 ? write_text(dir + "/memory.max", std::to_string(kLimitBytes))
-           : write_text(dir + "/memory.limit_in_bytes", std::to_string(kLimitBytes));
-    // No swap, so the limit is reached and the OOM killer runs (files absent without swap).
-    if (v2) {
-      if (access((dir + "/memory.swap.max").c_str(), F_OK) == 0)
-        write_text(dir + "/memory.swap.max", "0");
-    } else if (access((dir + "/memory.memsw.limit_in_bytes").c_str(), F_OK) == 0) {
-      write_text(dir + "/memory.memsw.limit_in_bytes", std::to_string(kLimitBytes));
+    if (v2 && access((dir + "/memory.swap.max").c_str(), F_OK) == 0)
+      write_text(dir + "/memory.swap.max", "0");  // absent without swap
+    if (!set_limit(kProbeLimit)) {
+      why = "cannot set the memory limit of " + dir;
+      return false;
     }
-    if (!limited) why = "cannot set the memory limit of " + dir;
-    return limited;
+    return true;
   }
 
   bool make_v1() {
@@ -155,6 +168,7 @@ struct ChildCgroup {
 
  private:
   int made_ = 0;
+  long limit_ = LONG_MAX;  // v1: what memory.limit_in_bytes was last set to (at first: none)
 };
 
 // Runs argv as a process of cgroup dir: a shell moves itself in, then execs.
@@ -166,11 +180,14 @@ ProcessResult run_in(const std::string &dir, const std::vector<std::string> &arg
   return run_process(command, env);
 }
 
-// A python3 that touches 256 MiB: in a 32 MiB cgroup the kernel's OOM killer ends it.
-void oom_kill_one(const ChildCgroup &cgroup) {
+// A python3 that touches 256 MiB under a 32 MiB limit: the kernel's OOM killer ends it. Then the
+// limit the probe runs under is put back.
+void oom_kill_one(ChildCgroup &cgroup) {
   const long before = oom_kills_in(cgroup.dir, cgroup.v2);
+  REQUIRE(cgroup.set_limit(kVictimLimit));
   const auto victim =
       run_in(cgroup.dir, {python3(), "-c", "b = bytearray(b'x') * (256 << 20); print(len(b))"});
+  REQUIRE(cgroup.set_limit(kProbeLimit));
   INFO(victim.out << victim.err);
   REQUIRE(victim.signal == SIGKILL);
   REQUIRE(oom_kills_in(cgroup.dir, cgroup.v2) == before + 1);
@@ -224,7 +241,7 @@ namespace {
 
 // The probe in a cgroup whose processes the OOM killer ends, with --log-to: degraded (exit 0), the
 // count, the limit in MiB, and a log line when the count rises, none while it stands.
-void degraded_counted_and_logged(const ChildCgroup &cgroup) {
+void degraded_counted_and_logged(ChildCgroup &cgroup) {
   TempDir dir;
   const std::string log = dir / "container.log";
   write_file(log, "");
@@ -241,13 +258,14 @@ void degraded_counted_and_logged(const ChildCgroup &cgroup) {
   INFO(one.out);
   CHECK(one.exit_code == 0);  // degraded: a restart would not give the container more memory
   CHECK(first_line(one.out) ==
-        "degraded: memory:oom 1 process in this container was OOM-killed (memory limit 32 MiB)");
+        "degraded: memory:oom 1 process in this container was OOM-killed (memory limit 256 MiB)");
   CHECK(run().exit_code == 0);  // the same count again: no new line
 
   oom_kill_one(cgroup);
   const auto two = run();
-  CHECK(first_line(two.out) ==
-        "degraded: memory:oom 2 processes in this container were OOM-killed (memory limit 32 MiB)");
+  CHECK(
+      first_line(two.out) ==
+      "degraded: memory:oom 2 processes in this container were OOM-killed (memory limit 256 MiB)");
 
   std::vector<std::string> lines;
   std::istringstream stream(read_file(log));
@@ -258,10 +276,10 @@ void degraded_counted_and_logged(const ChildCgroup &cgroup) {
   CHECK_THAT(lines[0], Catch::StartsWith("healthprobe: healthy (first run)"));
   CHECK(lines[1] ==
         "healthprobe: degraded (was healthy): memory:oom 1 process in this container "
-        "was OOM-killed (memory limit 32 MiB)");
+        "was OOM-killed (memory limit 256 MiB)");
   CHECK(lines[2] ==
         "healthprobe: degraded (was degraded: memory:oom#1): memory:oom 2 processes "
-        "in this container were OOM-killed (memory limit 32 MiB)");
+        "in this container were OOM-killed (memory limit 256 MiB)");
 }
 
 }  // namespace
@@ -298,7 +316,7 @@ TEST_CASE("a container without a cgroup namespace sees only its own cgroup: foun
   INFO(result.out << result.err);
   CHECK(result.exit_code == 0);
   CHECK(first_line(result.out) ==
-        "degraded: memory:oom 1 process in this container was OOM-killed (memory limit 32 MiB)");
+        "degraded: memory:oom 1 process in this container was OOM-killed (memory limit 256 MiB)");
 }
 
 TEST_CASE("a container with its own cgroup namespace and mount: the usual place",
@@ -325,7 +343,7 @@ TEST_CASE("a container with its own cgroup namespace and mount: the usual place"
   INFO(result.out << result.err);
   CHECK(result.exit_code == 0);
   CHECK(first_line(result.out) ==
-        "degraded: memory:oom 1 process in this container was OOM-killed (memory limit 32 MiB)");
+        "degraded: memory:oom 1 process in this container was OOM-killed (memory limit 256 MiB)");
 }
 
 TEST_CASE("no memory cgroup readable: no OOM line, and -v says why", "[oom][may-skip]") {
