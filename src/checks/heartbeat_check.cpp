@@ -5,7 +5,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <array>
 #include <cerrno>
 #include <ctime>
 #include <string_view>
@@ -110,27 +109,7 @@ std::optional<std::string> read_content(int dir_fd, const std::string &name,
     error = errno;
     return std::nullopt;
   }
-  struct stat opened {};
-  if (::fstat(fd, &opened) != 0 || !S_ISREG(opened.st_mode)) {
-    error = EINVAL;  // replaced by something else since the stat: nothing to read
-    ::close(fd);
-    return std::nullopt;
-  }
-  std::array<char, kHeartbeatContentLimit> buffer{};
-  size_t used = 0;
-  while (used < buffer.size()) {
-    const ssize_t got = ::read(fd, buffer.data() + used, buffer.size() - used);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) {
-      error = errno;
-      ::close(fd);
-      return std::nullopt;
-    }
-    if (got == 0) break;
-    used += static_cast<size_t>(got);
-  }
-  ::close(fd);
-  return std::string(buffer.data(), used);
+  return read_and_close(fd, kHeartbeatContentLimit, error);
 }
 
 Beat observe(int dir_fd, const std::string &name, std::chrono::milliseconds max_age) {

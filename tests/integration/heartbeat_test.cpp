@@ -57,6 +57,14 @@ bool running_as_root() {
   return geteuid() == 0;
 }
 
+// The heartbeat-only probe run by a wrapper command (setpriv, unshare): WRAPPER... PROBE ARGS...
+ProcessResult wrapped_probe(std::vector<std::string> wrapper,
+                            const std::vector<std::string> &args) {
+  for (const auto &word : probe_command()) wrapper.push_back(word);
+  for (const auto &word : heartbeat_only(args)) wrapper.push_back(word);
+  return run_process(wrapper, minimal_env());
+}
+
 }  // namespace
 
 TEST_CASE("a fresh heartbeat passes with its age and the maximum", "[heartbeat]") {
@@ -116,11 +124,8 @@ TEST_CASE("no heartbeat yet, in a container just started: PID 1 is seconds old",
   if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (see probe_runner.h)");
   TempDir dir;
   // A new PID namespace with its own /proc, as a container runtime makes: the probe is its PID 1.
-  std::vector<std::string> argv{"unshare", "--pid", "--fork", "--mount-proc"};
-  for (const auto &word : probe_command()) argv.push_back(word);
-  for (const auto &word : heartbeat_only({"--heartbeat", dir / "consumer.hb"}))
-    argv.push_back(word);
-  const auto result = run_process(argv, minimal_env());
+  const auto result = wrapped_probe({"unshare", "--pid", "--fork", "--mount-proc"},
+                                    {"--heartbeat", dir / "consumer.hb"});
   INFO(result.out << result.err);
   CHECK(result.exit_code == 1);
   CHECK_THAT(first_line(result.out),
@@ -161,12 +166,9 @@ TEST_CASE("a heartbeat in a directory the probe's user cannot search fails with 
   REQUIRE(mkdir(locked.c_str(), 0700) == 0);
   beat(locked + "/consumer.hb");
   chmod(dir.path().c_str(), 0755);
-  std::vector<std::string> argv = running_as_root() ? as_nobody() : std::vector<std::string>{};
-  for (const auto &word : probe_command()) argv.push_back(word);
   if (!running_as_root()) chmod(locked.c_str(), 0);
-  for (const auto &word : heartbeat_only({"--heartbeat", locked + "/consumer.hb"}))
-    argv.push_back(word);
-  const auto result = run_process(argv, minimal_env());
+  const auto result = wrapped_probe(running_as_root() ? as_nobody() : std::vector<std::string>{},
+                                    {"--heartbeat", locked + "/consumer.hb"});
   INFO(result.out << result.err);
   CHECK(result.exit_code == 1);
   CHECK_THAT(result.out, Catch::Contains("cannot stat " + locked +
@@ -184,10 +186,7 @@ TEST_CASE("a fresh heartbeat whose content cannot be read warns and says why",
   const std::string file = dir / "consumer.hb";
   write_file(file, R"({"status":"fail","detail":"hidden"})");
   chmod(file.c_str(), 0600);  // root's, unreadable for nobody
-  auto argv = as_nobody();
-  for (const auto &word : probe_command()) argv.push_back(word);
-  for (const auto &word : heartbeat_only({"--heartbeat", file})) argv.push_back(word);
-  const auto result = run_process(argv, minimal_env());
+  const auto result = wrapped_probe(as_nobody(), {"--heartbeat", file});
   INFO(result.out << result.err);
   CHECK(result.exit_code == 0);
   CHECK_THAT(first_line(result.out),

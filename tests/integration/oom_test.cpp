@@ -298,19 +298,18 @@ TEST_CASE("OOM kills in a cgroup v2 cgroup: degraded, counted, logged as the cou
   degraded_counted_and_logged(cgroup);
 }
 
-TEST_CASE("a container without a cgroup namespace sees only its own cgroup: found via mountinfo",
-          "[oom][may-skip]") {
-  ChildCgroup cgroup(ChildCgroup::Version::Either);
-  if (cgroup.dir.empty())
-    HEALTHPROBE_SKIP("no child memory cgroup can be made here: " << cgroup.why);
-  if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (see probe_runner.h)");
+namespace {
+
+// After one OOM kill in cgroup, the probe runs in it inside a container's view of cgroups, made by
+// `unshare FLAGS sh -c 'SETUP && exec PROBE' sh SETUP_ARGS...`, and must report that kill.
+void reports_the_kill_from(ChildCgroup &cgroup, const std::vector<std::string> &unshare_flags,
+                           const std::string &setup,
+                           const std::vector<std::string> &setup_args = {}) {
   oom_kill_one(cgroup);
-  // As Docker on cgroup v1 does: the container's own cgroup bind-mounted where the hierarchy's
-  // root would be, while /proc/self/cgroup still names the host's path.
-  const std::string mount = cgroup.v2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/memory";
-  std::vector<std::string> argv{
-      "unshare", "--mount",  "sh", "-c", "mount --bind \"$1\" \"$2\" && shift 2 && exec \"$@\"",
-      "sh",      cgroup.dir, mount};
+  std::vector<std::string> argv{"unshare"};
+  argv.insert(argv.end(), unshare_flags.begin(), unshare_flags.end());
+  argv.insert(argv.end(), {"sh", "-c", setup + " && exec \"$@\"", "sh"});
+  argv.insert(argv.end(), setup_args.begin(), setup_args.end());
   for (const auto &word : probe_argv({})) argv.push_back(word);
   const auto result = run_in(cgroup.dir, argv);
   INFO(result.out << result.err);
@@ -319,31 +318,34 @@ TEST_CASE("a container without a cgroup namespace sees only its own cgroup: foun
         "degraded: memory:oom 1 process in this container was OOM-killed (memory limit 256 MiB)");
 }
 
+}  // namespace
+
+TEST_CASE("a container without a cgroup namespace sees only its own cgroup: found via mountinfo",
+          "[oom][may-skip]") {
+  ChildCgroup cgroup(ChildCgroup::Version::Either);
+  if (cgroup.dir.empty())
+    HEALTHPROBE_SKIP("no child memory cgroup can be made here: " << cgroup.why);
+  if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (see probe_runner.h)");
+  // As Docker on cgroup v1 does: the container's own cgroup bind-mounted where the hierarchy's
+  // root would be, while /proc/self/cgroup still names the host's path.
+  reports_the_kill_from(cgroup, {"--mount"}, "mount --bind \"$1\" \"$2\" && shift 2",
+                        {cgroup.dir, cgroup.v2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/memory"});
+}
+
 TEST_CASE("a container with its own cgroup namespace and mount: the usual place",
           "[oom][may-skip]") {
   ChildCgroup cgroup(ChildCgroup::Version::Either);
   if (cgroup.dir.empty())
     HEALTHPROBE_SKIP("no child memory cgroup can be made here: " << cgroup.why);
   if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (see probe_runner.h)");
-  oom_kill_one(cgroup);
   // As Docker on cgroup v2 and Kubernetes do: a cgroup namespace rooted at the container's cgroup,
   // the hierarchy mounted afresh inside it, /proc/self/cgroup saying "/".
-  const std::string mount_command =
-      cgroup.v2 ? "umount /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup"
-                : "umount /sys/fs/cgroup/memory && mount -t cgroup -o memory none "
-                  "/sys/fs/cgroup/memory";
-  const std::string own_line = cgroup.v2 ? "grep -qx '0::/' /proc/self/cgroup"
-                                         : "grep -qx '[0-9]*:memory:/' /proc/self/cgroup";
-  std::vector<std::string> argv{"unshare", "--cgroup",
-                                "--mount", "sh",
-                                "-c",      mount_command + " && " + own_line + " && exec \"$@\"",
-                                "sh"};
-  for (const auto &word : probe_argv({})) argv.push_back(word);
-  const auto result = run_in(cgroup.dir, argv);
-  INFO(result.out << result.err);
-  CHECK(result.exit_code == 0);
-  CHECK(first_line(result.out) ==
-        "degraded: memory:oom 1 process in this container was OOM-killed (memory limit 256 MiB)");
+  reports_the_kill_from(cgroup, {"--cgroup", "--mount"},
+                        cgroup.v2 ? "umount /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup"
+                                    " && grep -qx '0::/' /proc/self/cgroup"
+                                  : "umount /sys/fs/cgroup/memory && mount -t cgroup -o memory "
+                                    "none /sys/fs/cgroup/memory && grep -qx '[0-9]*:memory:/' "
+                                    "/proc/self/cgroup");
 }
 
 TEST_CASE("no memory cgroup readable: no OOM line, and -v says why", "[oom][may-skip]") {

@@ -11,6 +11,9 @@ bool is_directory(const std::string &path);
 std::string errno_text(int error_number);
 // Reads up to max_bytes of a regular file; nullopt with error set on failure.
 std::optional<std::string> read_small_file(const std::string &path, size_t max_bytes, int &error);
+// The same from a descriptor already open, which it closes: nullopt with error set when it is not
+// a regular file (EISDIR, EINVAL) or a read fails.
+std::optional<std::string> read_and_close(int fd, size_t max_bytes, int &error);
 // Names in a directory, "." and ".." excluded; nullopt with error set on failure.
 std::optional<std::vector<std::string>> list_directory(const std::string &path, int &error);
 
