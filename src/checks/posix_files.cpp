@@ -68,6 +68,10 @@ std::optional<std::string> read_small_file(const std::string &path, size_t max_b
     error = errno;
     return std::nullopt;
   }
+  return read_and_close(fd, max_bytes, error);
+}
+
+std::optional<std::string> read_and_close(int fd, size_t max_bytes, int &error) {
   struct stat info {};
   if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
     error = S_ISDIR(info.st_mode) ? EISDIR : EINVAL;

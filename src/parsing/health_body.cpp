@@ -19,13 +19,15 @@ constexpr size_t kRenderedBytes = 64;
 // A member name longer than this is none of the fields read.
 constexpr size_t kLongestName = 16;
 
-enum class Field { None, Status, Version, Mode, Warning };
+enum class Field { None, Status, Version, Mode, Warning, Detail, Output };
 
 Field field_named(std::string_view name) {
   if (name == "status") return Field::Status;
   if (name == "version") return Field::Version;
   if (name == "mode") return Field::Mode;
   if (name == "warning") return Field::Warning;
+  if (name == "detail") return Field::Detail;
+  if (name == "output") return Field::Output;
   return Field::None;
 }
 
@@ -239,6 +241,12 @@ class BodyReader {
         break;
       case Field::Warning:
         body_.warning = std::move(value);
+        break;
+      case Field::Detail:
+        body_.detail = std::move(value);
+        break;
+      case Field::Output:
+        body_.output = std::move(value);
         break;
       case Field::None:
         break;

@@ -58,7 +58,7 @@ struct ValuedFlag {
   std::string_view flag;
   std::string_view variable;
 };
-constexpr std::array<ValuedFlag, 12> kValuedFlags{{
+constexpr std::array<ValuedFlag, 15> kValuedFlags{{
     {"--url", "HEALTHPROBE_URL"},
     {"--timeout", "HEALTHPROBE_TIMEOUT"},
     {"--expect-status", "HEALTHPROBE_EXPECT_STATUS"},
@@ -71,6 +71,9 @@ constexpr std::array<ValuedFlag, 12> kValuedFlags{{
     {"--log-to", "HEALTHPROBE_LOG_TO"},
     {"--log-format", "HEALTHPROBE_LOG_FORMAT"},
     {"--state-dir", "HEALTHPROBE_STATE_DIR"},
+    {"--heartbeat", "HEALTHPROBE_HEARTBEAT"},
+    {"--heartbeat-max-age", "HEALTHPROBE_HEARTBEAT_MAX_AGE"},
+    {"--heartbeat-min", "HEALTHPROBE_HEARTBEAT_MIN"},
 }};
 
 // The flag's variable ("" for a flag without one), or nothing if it is not a valued flag.
@@ -204,8 +207,56 @@ std::pair<std::string, std::string> parse_header(const Setting &setting, size_t 
   return {name, value};
 }
 
+// The worker checks: heartbeat files and the OOM-kill count. Tuning without a heartbeat is a
+// mistake only when typed as a flag: an image may set the variables for all its containers.
+void build_worker_options(const RawSettings &raw, const Environment &env, bool no_oom,
+                          Options &options) {
+  for (const auto &item : raw.values("--heartbeat", env, ':')) {
+    if (item.value == "none") continue;
+    std::string why;
+    auto pattern = parse_file_pattern(item.value, why);
+    if (!pattern) throw UsageError(bad_value(item, why));
+    options.heartbeats.push_back(std::move(*pattern));
+  }
+  if (auto max_age = raw.last("--heartbeat-max-age", env)) {
+    auto parsed = parse_duration(max_age->value);
+    if (!parsed)
+      throw UsageError(bad_value(*max_age, "is not a duration from 1ms to 1h (e.g. 30s, 5m)"));
+    options.heartbeat_max_age = *parsed;
+  }
+  if (auto min = raw.last("--heartbeat-min", env)) {
+    constexpr int kMostFiles = 256;  // what a glob judges at most
+    auto parsed = parse_int_in_range(min->value, 1, kMostFiles);
+    if (!parsed) throw UsageError(bad_value(*min, "is not a whole number from 1 to 256"));
+    options.heartbeat_min = *parsed;
+  }
+  if (options.heartbeats.empty()) {
+    for (const char *flag : {"--heartbeat-max-age", "--heartbeat-min"}) {
+      if (raw.has_flag(flag))
+        throw UsageError(std::string(flag) +
+                         " needs a file to judge: set --heartbeat or "
+                         "HEALTHPROBE_HEARTBEAT");
+    }
+  } else if (options.heartbeat_min > 1) {
+    bool any_glob = false;
+    for (const auto &pattern : options.heartbeats) any_glob = any_glob || pattern.is_glob;
+    if (!any_glob) {
+      throw UsageError("--heartbeat-min (HEALTHPROBE_HEARTBEAT_MIN) is " +
+                       std::to_string(options.heartbeat_min) +
+                       " but every heartbeat path is one file: give a glob (e.g. "
+                       "/dev/shm/worker-*.hb) for several workers");
+    }
+  }
+  if (auto oom = env.get("HEALTHPROBE_OOM")) {
+    if (*oom != "on" && *oom != "off")
+      throw UsageError(bad_value({*oom, "HEALTHPROBE_OOM"}, "must be on or off"));
+    options.oom = *oom == "on";
+  }
+  if (no_oom) options.oom = false;
+}
+
 Options build_options(const RawSettings &raw, const Environment &env, bool no_http, bool quiet,
-                      bool verbose) {
+                      bool verbose, bool no_oom) {
   Options options;
   options.quiet = quiet;
   options.verbose = verbose;
@@ -309,6 +360,7 @@ Options build_options(const RawSettings &raw, const Environment &env, bool no_ht
   options.log_to = parse_optional_path(raw.last("--log-to", env));
   if (auto format = raw.last("--log-format", env)) options.log_format = parse_format(*format);
   options.state_dir = parse_optional_path(raw.last("--state-dir", env));
+  build_worker_options(raw, env, no_oom, options);
   return options;
 }
 
@@ -320,6 +372,7 @@ ParsedCommand parse_command_line(const std::vector<std::string> &args, const Env
   bool no_http = false;
   bool quiet = false;
   bool verbose = false;
+  bool no_oom = false;
   try {
     std::string previous_value_of;  // the flag that took the previous argument as its value
     for (size_t i = 0; i < args.size(); ++i) {
@@ -336,6 +389,8 @@ ParsedCommand parse_command_line(const std::vector<std::string> &args, const Env
       if (i == 0 && arg == "check") continue;
       if (arg == "--no-http") {
         no_http = true;
+      } else if (arg == "--no-oom") {
+        no_oom = true;
       } else if (arg == "-q" || arg == "--quiet") {
         quiet = true;
       } else if (arg == "-v" || arg == "--verbose") {
@@ -356,7 +411,7 @@ ParsedCommand parse_command_line(const std::vector<std::string> &args, const Env
         throw UsageError(unexpected_argument(i, after_value_of));
       }
     }
-    parsed.options = build_options(raw, env, no_http, quiet, verbose);
+    parsed.options = build_options(raw, env, no_http, quiet, verbose, no_oom);
   } catch (const UsageError &error) {
     parsed.command = Command::UsageError;
     parsed.error = error.message();
@@ -365,7 +420,8 @@ ParsedCommand parse_command_line(const std::vector<std::string> &args, const Env
 }
 
 const char *usage_text() {
-  return R"(healthprobe - a container health check: HTTP endpoint, Python venv, writable dirs.
+  return R"(healthprobe - a container health check: HTTP endpoint, Python venv, writable dirs,
+worker heartbeats, OOM kills.
 
 usage: healthprobe [check] [OPTIONS]
        healthprobe --help | --version
@@ -386,6 +442,11 @@ Runs every enabled check once within one deadline, prints a report, and exits.
   --log-to PATH|none    HEALTHPROBE_LOG_TO         none (e.g. /proc/1/fd/1: one line per change)
   --log-format FMT      HEALTHPROBE_LOG_FORMAT     text (or json: one object per line)
   --state-dir DIR       HEALTHPROBE_STATE_DIR      /dev/shm, else the first --writable dir
+  --heartbeat PATH|none HEALTHPROBE_HEARTBEAT (:)  a file a worker touches each loop, repeatable;
+                                                   a glob in its name: one file per process
+  --heartbeat-max-age DUR  HEALTHPROBE_HEARTBEAT_MAX_AGE  60s (older is stale)
+  --heartbeat-min N     HEALTHPROBE_HEARTBEAT_MIN  1 (fresh files each glob must match)
+  --no-oom              HEALTHPROBE_OOM=off        skip the memory cgroup's OOM-kill count
   -q, --quiet                                      print nothing
   -v, --verbose                                    debug log on stderr
 

@@ -13,7 +13,9 @@
 #include <system_error>
 
 #include "healthprobe/checks/filesystem_check.h"
+#include "healthprobe/checks/heartbeat_check.h"
 #include "healthprobe/checks/leftover_file.h"
+#include "healthprobe/checks/oom_check.h"
 #include "healthprobe/checks/venv_check.h"
 #include "healthprobe/core/bounded_write.h"
 #include "healthprobe/core/utc_time.h"
@@ -126,6 +128,11 @@ std::vector<std::unique_ptr<Check>> make_checks(const Options &options, const En
                                 env.get("PATH"),           env.get("HOME"),
                                 env.get("XDG_CACHE_HOME"), env.get("UV_CACHE_DIR")};
   checks.push_back(std::make_unique<FilesystemCheck>(std::move(filesystem)));
+  for (const auto &path : options.heartbeats) {
+    checks.push_back(std::make_unique<HeartbeatCheck>(
+        HeartbeatSettings{path, options.heartbeat_max_age, options.heartbeat_min}));
+  }
+  if (options.oom) checks.push_back(std::make_unique<OomCheck>());
   if (options.url)
     checks.push_back(
         std::make_unique<HttpCheck>(*options.url, options.expect_status, options.headers));
@@ -145,6 +152,7 @@ Report run_checks(const std::vector<std::unique_ptr<Check>> &checks, const Deadl
     } else {
       try {
         observations = check->run(deadline, interruption);
+        if (const std::string why = check->silent_because(); !why.empty()) log_debug("{}", why);
       } catch (const std::bad_alloc &) {
         observations = check->not_run(out_of_memory_message());
       } catch (const std::exception &error) {

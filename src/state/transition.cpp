@@ -91,7 +91,14 @@ HealthState state_of(const Report &report) {
     if (observation.status != state.status) continue;
     if (state.reasons.size() == kMaxReasons) break;
     // The same transformation the state file keeps, so a stored key compares equal to a new one.
-    state.reasons.push_back(printable(observation_key(observation), kMaxReasonBytes));
+    std::string reason = printable(observation_key(observation), kMaxReasonBytes);
+    // A count rides along as "memory:oom#3": when it rises, the reasons differ and the change
+    // is logged; an unchanged count is the same finding and is not.
+    if (observation.event_count) {
+      const std::string count = "#" + std::to_string(*observation.event_count);
+      if (reason.size() + count.size() <= kMaxReasonBytes) reason += count;
+    }
+    state.reasons.push_back(std::move(reason));
   }
   return state;
 }

@@ -94,5 +94,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   FUZZ_CHECK(options.require.empty() || options.venv.has_value(), "--require without a venv");
   FUZZ_CHECK(!options.venv || (!options.venv->empty() && options.venv->front() == '/'),
              "venv is not absolute");
+  for (const auto &pattern : options.heartbeats) {
+    FUZZ_CHECK(!pattern.text.empty() && pattern.text.front() == '/', "heartbeat is not absolute");
+  }
+  FUZZ_CHECK(options.heartbeat_min >= 1 && options.heartbeat_min <= 256,
+             "--heartbeat-min outside 1-256");
+  FUZZ_CHECK(
+      options.heartbeat_max_age.count() >= 1 && options.heartbeat_max_age.count() <= 3600 * 1000,
+      "--heartbeat-max-age outside (0, 1h]");
   return 0;
 }

@@ -25,6 +25,9 @@ std::optional<DirectoryListing> list_directory(const std::string &path, size_t m
 // "procfs", "sysfs", "cgroup2"...: the name of the kernel interface fd's file lives on, a
 // filesystem that is no storage (writing there talks to the kernel); nullptr for any other.
 const char *kernel_interface_of(int fd);
+// The same from a descriptor already open, which it closes: nullopt with error set when it is not
+// a regular file (EISDIR, EINVAL) or a read fails.
+std::optional<std::string> read_and_close(int fd, size_t max_bytes, int &error);
 
 // Follows a chain of symlinks by hand so a failure can say which link dangles.
 struct SymlinkResolution {

@@ -1,5 +1,6 @@
 #pragma once
 // The one interface every check implements, and what a check reports.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -25,6 +26,9 @@ struct Observation {
   std::optional<double> observed_value;  // with observed_unit, e.g. latency in ms
   std::string observed_unit;
   std::optional<std::string> observed_text;  // a non-numeric observed value, e.g. "3.11.2"
+  // A count of past events the finding is about (OOM kills so far). The transition log keeps it
+  // with the key, so the same finding with a new count is a change worth a line.
+  std::optional<std::uint64_t> event_count;
 };
 
 class Check {
@@ -43,6 +47,9 @@ class Check {
   // a path that may be a network mount). Such a run needs the watchdog thread; a run without
   // any makes do with a timer signal, which costs far less (runtime/alarm_watchdog.h).
   virtual bool may_block_uninterruptibly() const { return true; }
+  // After run(): why it reported nothing, if it did not (the run logs it under -v; a check
+  // cannot, the log is a layer above). Empty otherwise.
+  virtual std::string silent_because() const { return {}; }
 };
 
 const char *status_word(Status status);  // "pass", "warn", "fail"

@@ -1,8 +1,9 @@
 #pragma once
 // Reads a health endpoint's JSON body: {"status": ..., "version": ..., "mode": ..., "warning":
-// ...}. The body is read as leniently as Python's json module reads it (NaN, Infinity and
-// -Infinity; lone surrogate escapes), since the webhook is a Python service, and invalid UTF-8 in a
-// string is kept as bytes: none of that may hide the service's own "status": "fail".
+// ..., "detail": ..., "output": ...} (a heartbeat file's content is read the same way). The body is
+// read as leniently as Python's json module reads it (NaN, Infinity and -Infinity; lone surrogate
+// escapes), since the webhook is a Python service, and invalid UTF-8 in a string is kept as bytes:
+// none of that may hide the service's own "status": "fail".
 //
 // No recursion and no document tree: the reader walks the body once, keeps only the top-level
 // fields above, and skips everything else, however deep or wide, in constant memory.
@@ -25,6 +26,8 @@ struct HealthBody {
   std::optional<std::string> version;
   std::optional<std::string> mode;
   std::optional<std::string> warning;
+  std::optional<std::string> detail;  // what a heartbeat file says it is doing
+  std::optional<std::string> output;  // the same, in the IETF health draft's word
   // What the body says on its own: pass, warn (unknown status, degraded mode) or fail. nullopt
   // when no "status" field was read: the HTTP status decides. A field read before the point where
   // a body stops being JSON (or is cut at the read limit) counts: a broken body can still say

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "healthprobe/parsing/environment.h"
+#include "healthprobe/parsing/file_pattern.h"
 #include "healthprobe/parsing/status_ranges.h"
 #include "healthprobe/parsing/url.h"
 
@@ -29,6 +30,10 @@ struct Options {
   std::optional<std::string> log_to;  // --log-to: where health changes are appended; nullopt: off
   Format log_format = Format::Text;   // --log-format
   std::optional<std::string> state_dir;  // --state-dir: nullopt picks /dev/shm or a --writable dir
+  std::vector<FilePattern> heartbeats;   // --heartbeat: none, no heartbeat check
+  std::chrono::milliseconds heartbeat_max_age{60000};
+  int heartbeat_min = 1;  // fresh files each glob must match
+  bool oom = true;        // --no-oom, HEALTHPROBE_OOM=off: no OOM-kill count
   bool quiet = false;
   bool verbose = false;
 };

@@ -21,7 +21,8 @@ enum class Previous {
   Known,       // the state file's content
 };
 
-// The run's verdict and the keys of the checks at that verdict's status.
+// The run's verdict and the keys of the checks at that verdict's status; a key whose observation
+// counts events carries the count ("memory:oom#3"), so a rising count is a change.
 HealthState state_of(const Report &report);
 
 bool worth_logging(Previous previous, const HealthState &before, const HealthState &now);
