@@ -12,9 +12,8 @@
 # Only an index (OCI image index or Docker manifest list) naming linux/amd64 and linux/arm64 is
 # accepted: a per-platform manifest digest would make every --platform build that one arch. A pin
 # that is one platform's manifest of the tag's index is replaced by the index digest (--check:
-# reported as stale). The tag's raw manifest comes from `docker buildx imagetools inspect --raw`,
-# else `skopeo inspect --raw`; its digest is the sha256 of those bytes. DIGEST_RESOLVER=CMD
-# replaces both: CMD IMAGE:TAG prints the raw manifest (the tests use a stub).
+# reported as stale). docker/index-digest.sh fetches the tag's raw manifest and applies that rule
+# (DIGEST_RESOLVER=CMD stands in for the registry there: the tests use a stub).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -54,35 +53,13 @@ repo="${BASH_REMATCH[1]}"
 tag="${new_tag:-${BASH_REMATCH[3]}}"
 old_digest="${BASH_REMATCH[4]}"
 
-# The raw manifest the tag points at, byte for byte, into a file (the digest is its sha256).
-raw_manifest() {
-  local ref="$1" out="$2"
-  if [ -n "${DIGEST_RESOLVER:-}" ]; then
-    $DIGEST_RESOLVER "$ref" >"$out"
-  elif command -v docker >/dev/null 2>&1 && docker buildx version >/dev/null 2>&1; then
-    docker buildx imagetools inspect --raw "$ref" >"$out"
-  elif command -v skopeo >/dev/null 2>&1; then
-    skopeo inspect --raw "docker://$ref" >"$out"
-  else
-    die "need docker buildx or skopeo to resolve $ref"
-  fi
-}
-
+# The raw manifest the tag points at, byte for byte, saved to a file (never a shell variable, which
+# would drop a trailing newline); docker/index-digest.sh accepts only a multi-platform index with
+# amd64 and arm64, and gives the sha256 of exactly those bytes.
 manifest="$(mktemp)"
 trap 'rm -f "$manifest"' EXIT
-raw_manifest "$repo:$tag" "$manifest" || die "could not resolve $repo:$tag"
-[ -s "$manifest" ] || die "refusing an empty manifest for $repo:$tag"
+digest="$(bash "$here/index-digest.sh" "$repo:$tag" --save "$manifest")" || exit 1
 flat="$(tr -d '[:space:]' <"$manifest")"
-[[ "$flat" == "{"*'"schemaVersion":2'* ]] || die "refusing $repo:$tag: the registry's answer is not an image manifest"
-# An index lists manifests; a single-platform image manifest has a config and layers instead.
-if [[ "$flat" != *'"manifests":['* ]] || [[ "$flat" == *'"layers":['* ]]; then
-  die "refusing $repo:$tag: it is a single-platform manifest, not a multi-platform index (pin the index, so every --platform gets its own arch)"
-fi
-for arch in amd64 arm64; do
-  [[ "$flat" == *'"architecture":"'"$arch"'"'* ]] || die "refusing $repo:$tag: its index has no linux/$arch image"
-done
-digest="sha256:$(sha256sum "$manifest" | cut -d' ' -f1)"
-[[ "$digest" =~ ^sha256:[0-9a-f]{64}$ ]] || die "refusing malformed digest for $repo:$tag: '$digest'"
 # The pin is one platform's manifest of this very index: the bug this script exists to fix.
 per_platform=0
 if [ "$old_digest" != "$digest" ] && [[ "$flat" == *'"digest":"'"$old_digest"'"'* ]]; then

@@ -145,6 +145,27 @@ describe('update-base-digest.sh', () => {
     assert.match(fresh.stdout, /is current/);
   });
 
+  test("moves the published probe image (ARG HEALTHPROBE_IMAGE) to a new release, touching only that line", () => {
+    // docker/Dockerfile takes the probe from its published image; a copy gets the line if it has none yet.
+    const text = fs.readFileSync(files[0], 'utf8');
+    const line = /^ARG HEALTHPROBE_IMAGE=.*$/m;
+    const pinned = `ARG HEALTHPROBE_IMAGE=ghcr.io/example/healthprobe:0.1.0@sha256:${'e5'.repeat(32)}`;
+    const before = line.test(text) ? text : text.replace(/^(ARG UV_IMAGE=.*)$/m, `$1\n${pinned}`);
+    fs.writeFileSync(files[0], before);
+    const answer = path.join(dir, 'manifest.json');
+    fs.writeFileSync(answer, INDEX);
+    const repoName = line.exec(before)[0].split('=')[1].split('@')[0].replace(/:[^:/]+$/, '');
+    const r = spawnSync('bash', [script, '--arg', 'HEALTHPROBE_IMAGE', '--file', files[0], '--tag', '0.2.0'], {
+      env: { ...process.env, DIGEST_RESOLVER: stub, STUB_LOG: log, STUB_MANIFEST: answer }, encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(fs.readFileSync(log, 'utf8').trim().split('\n'), [`${repoName}:0.2.0`]);
+    const after = fs.readFileSync(files[0], 'utf8');
+    assert.equal(line.exec(after)[0], `ARG HEALTHPROBE_IMAGE=${repoName}:0.2.0@${NEW}`);
+    const a = before.split('\n'); const b = after.split('\n');
+    assert.deepEqual(a.filter((l, k) => l !== b[k]), [line.exec(before)[0]], 'only the HEALTHPROBE_IMAGE line changed');
+  });
+
   test('rejects a bad tag before asking anyone', () => {
     const r = run(['--tag', 'x;rm -rf /']);
     assert.notEqual(r.status, 0);
