@@ -201,7 +201,7 @@ def main():
     ap.add_argument("--floor", required=True)
     ap.add_argument("--spawn", required=True)
     ap.add_argument("--responder", required=True)
-    ap.add_argument("--webhook-dir", required=True, help="docker/example-webhook")
+    ap.add_argument("--webhook-dir", required=True, help="docker/standin")
     ap.add_argument("--python", default="/usr/bin/python3")
     ap.add_argument("--curl", default="/usr/bin/curl")
     ap.add_argument("--busybox", default=shutil.which("busybox") or "/bin/busybox")
@@ -267,7 +267,7 @@ def main():
         scenario("health-responder", "GET /health, minimal responder", tools_for(responder),
                  server="bench/responder.c (fixed response)", body_bytes=None)
         scenario("health-webhook", "GET /health, stand-in webhook", tools_for(webhook),
-                 server="docker/example-webhook (Python http.server)", body_bytes=None)
+                 server="docker/standin (Python http.server)", body_bytes=None)
         for size, port in body_ports.items():
             label = {1024: "1 KiB", 64 * 1024: "64 KiB", 10 * MiB: "10 MiB"}[size]
             scenario(f"body-{size}", f"body {label}, minimal responder", tools_for(port, with_full=False),

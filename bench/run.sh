@@ -5,7 +5,8 @@
 # own helpers (floor, responder, spawn launcher: static C), then measures healthprobe, curl, busybox
 # wget, a Python urllib one-liner and the raw-socket floor side by side, interleaved, against servers
 # on 127.0.0.1, and regenerates bench/results.json, docs/bench.png and the README's benchmark table.
-# Then bench/floods.py measures the probe's peak RSS against flooding servers (bench/floods.json).
+# Then bench/floods.py measures the probe's peak RSS against flooding servers (bench/floods.json),
+# and bench/bodies.py against the worst 64 KiB health bodies (bench/bodies.json).
 #
 # Environment: BENCH_RUNS (default 100, at least 30), BENCH_WARMUP (default 5).
 set -euo pipefail
@@ -44,7 +45,7 @@ trap cleanup EXIT INT TERM
 
 /usr/bin/python3 bench/measure.py \
   --probe "$probe" --floor "$out/floor" --spawn "$out/spawn" --responder "$out/responder" \
-  --webhook-dir docker/example-webhook --python /usr/bin/python3 --work "$out/work" --repo "$root" \
+  --webhook-dir docker/standin --python /usr/bin/python3 --work "$out/work" --repo "$root" \
   --runs "${BENCH_RUNS:-100}" --warmup "${BENCH_WARMUP:-5}" --out bench/results.json &
 pids+=("$!")
 wait "${pids[0]}"
@@ -52,6 +53,9 @@ wait "${pids[0]}"
 # Peak RSS against servers that never stop sending (at most 4 MiB each).
 /usr/bin/python3 bench/floods.py --probe "release=$probe" --spawn "$out/spawn" --flooder "$out/flooder" \
   --runs "${BENCH_FLOOD_RUNS:-30}" --out bench/floods.json || true # the table says within/OVER
+# Peak RSS reading the worst 64 KiB bodies (at most 4 MiB each).
+/usr/bin/python3 bench/bodies.py --probe "release=$probe" --spawn "$out/spawn" \
+  --runs "${BENCH_FLOOD_RUNS:-30}" --out bench/bodies.json || true # the table says within/OVER
 
 /usr/bin/python3 bench/report.py --results bench/results.json --readme README.md --chart docs/bench.png \
   --work "$out"

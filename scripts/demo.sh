@@ -20,7 +20,7 @@ trap cleanup EXIT
 
 /usr/bin/python3 -m venv "$work/venv"  # with pip: a real distribution for --require to find
 # PORT=0: the OS picks a free port; the stand-in prints it on its first line.
-(cd docker/example-webhook && HOST=127.0.0.1 PORT=0 exec "$work/venv/bin/python" -m src.app >"$work/server.log") &
+(cd docker/standin && HOST=127.0.0.1 PORT=0 exec "$work/venv/bin/python" -m src.app >"$work/server.log") &
 server_pid=$!
 for _ in $(seq 50); do grep -q listening "$work/server.log" 2>/dev/null && break; sleep 0.1; done
 port="$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$work/server.log" | head -1)"

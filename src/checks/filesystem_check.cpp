@@ -12,6 +12,7 @@
 #include "healthprobe/checks/posix_files.h"
 #include "healthprobe/core/text.h"
 #include "healthprobe/parsing/byte_size.h"
+#include "healthprobe/parsing/duration.h"
 
 namespace healthprobe {
 namespace {
@@ -31,6 +32,8 @@ std::string hint_for(int error_number) {
     case ENOSPC:
     case EDQUOT:
       return ": the filesystem is full";
+    case EFBIG:
+      return ": the process's file size limit (ulimit -f, RLIMIT_FSIZE) forbids even one byte";
     default:
       return "";
   }
@@ -126,6 +129,14 @@ Observation FilesystemCheck::check_writable(const std::string &dir) const {
     observation.output = dir + " cannot be opened as a directory: " + errno_text(error);
     return observation;
   }
+  if (const char *interface = kernel_interface_of(dir_fd)) {
+    ::close(dir_fd);
+    observation.status = Status::Fail;
+    observation.output = "cannot create a file in " + dir + ": it is " + interface +
+                         ", a kernel interface, not storage (--writable names a dir the app "
+                         "writes its files to)";
+    return observation;
+  }
   const int error = write_probe_file(dir_fd);
   struct statvfs space {};
   const bool have_space = ::fstatvfs(dir_fd, &space) == 0;
@@ -179,11 +190,30 @@ std::optional<Observation> FilesystemCheck::check_uv_cache() const {
   return observation;
 }
 
+std::vector<Observation> FilesystemCheck::not_run(const std::string &why) const {
+  std::vector<Observation> observations;
+  for (const auto &dir : settings_.writable) observations.push_back(observation_for(dir));
+  if (observations.empty()) observations.push_back(observation_for("/"));
+  for (auto &observation : observations) {
+    observation.status = Status::Fail;
+    observation.output = why;
+  }
+  return observations;
+}
+
 std::vector<Observation> FilesystemCheck::run(const Deadline &deadline,
                                               Interruption & /*interruption*/) {
   std::vector<Observation> observations;
   for (const auto &dir : settings_.writable) {
-    if (deadline.expired()) break;
+    if (deadline.expired()) {
+      // Each dir not reached is still reported, under its own key.
+      Observation skipped = observation_for(dir);
+      skipped.status = Status::Fail;
+      skipped.output =
+          "not run: the " + format_duration(deadline.budget()) + " deadline had passed";
+      observations.push_back(skipped);
+      continue;
+    }
     observations.push_back(check_writable(dir));
   }
   struct statvfs root {};

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <csignal>
 #include <cstring>
@@ -23,18 +24,31 @@ void on_termination_signal(int signal_number) {
   std::raise(signal_number);
 }
 
+// Every signal whose default action ends the process and that comes from outside it: a `docker
+// exec -it` terminal closing (SIGHUP), a CPU limit (SIGXCPU), a stray timer or user signal. Not
+// the faults a bug would raise (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS): the sanitizers
+// report through those, and a probe that faults has worse problems than a leftover file.
+constexpr std::array<int, 16> kEndingSignals = {
+    SIGHUP,  SIGINT,    SIGQUIT, SIGABRT, SIGUSR1,   SIGUSR2, SIGPIPE, SIGALRM,
+    SIGTERM, SIGSTKFLT, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGIO,   SIGPWR};
+
+void install_handler(int signal_number, const struct sigaction &action) {
+  struct sigaction previous {};
+  // A caller that ignores the signal (nohup, a shell's background job, main's SIGPIPE) keeps it
+  // ignored.
+  if (::sigaction(signal_number, nullptr, &previous) == 0 && previous.sa_handler == SIG_IGN) return;
+  ::sigaction(signal_number, &action, nullptr);
+}
+
 void install_handlers() {
   if (g_handlers_installed.exchange(true)) return;
   struct sigaction action {};
   action.sa_handler = on_termination_signal;
   sigemptyset(&action.sa_mask);
-  for (const int signal_number : {SIGTERM, SIGINT}) {
-    struct sigaction previous {};
-    // A caller that ignores the signal (nohup, a shell's background job) keeps it ignored.
-    if (::sigaction(signal_number, nullptr, &previous) == 0 && previous.sa_handler == SIG_IGN)
-      continue;
-    ::sigaction(signal_number, &action, nullptr);
-  }
+  for (const int signal_number : kEndingSignals) install_handler(signal_number, action);
+  // The real-time signals end a process too (glibc keeps the first few for itself).
+  for (int signal_number = SIGRTMIN; signal_number <= SIGRTMAX; ++signal_number)
+    install_handler(signal_number, action);
 }
 
 }  // namespace

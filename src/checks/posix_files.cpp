@@ -2,7 +2,9 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <array>
@@ -33,10 +35,14 @@ const char *errno_name(int error_number) {
       return "EEXIST";
     case EIO:
       return "EIO";
+    case EFBIG:
+      return "EFBIG";
     default:
       return nullptr;
   }
 }
+
+}  // namespace
 
 std::string parent_of(const std::string &path) {
   const auto slash = path.rfind('/');
@@ -44,7 +50,6 @@ std::string parent_of(const std::string &path) {
   if (slash == 0) return "/";
   return path.substr(0, slash);
 }
-}  // namespace
 
 bool is_directory(const std::string &path) {
   struct stat info {};
@@ -87,19 +92,44 @@ std::optional<std::string> read_small_file(const std::string &path, size_t max_b
   return content;
 }
 
-std::optional<std::vector<std::string>> list_directory(const std::string &path, int &error) {
+std::optional<DirectoryListing> list_directory(const std::string &path, size_t max_names,
+                                               int &error) {
   DIR *dir = ::opendir(path.c_str());
   if (dir == nullptr) {
     error = errno;
     return std::nullopt;
   }
-  std::vector<std::string> names;
+  DirectoryListing listing;
   while (const dirent *entry = ::readdir(dir)) {
     if (std::strcmp(entry->d_name, ".") == 0 || std::strcmp(entry->d_name, "..") == 0) continue;
-    names.emplace_back(entry->d_name);
+    if (++listing.total <= max_names) listing.names.emplace_back(entry->d_name);
   }
   ::closedir(dir);
-  return names;
+  return listing;
+}
+
+const char *kernel_interface_of(int fd) {
+  struct statfs info {};
+  if (::fstatfs(fd, &info) != 0) return nullptr;
+  // The magic numbers of <linux/magic.h>, compared as the unsigned values they are.
+  static constexpr struct {
+    unsigned long magic;
+    const char *name;
+  } kInterfaces[] = {
+      {PROC_SUPER_MAGIC, "procfs"},     {SYSFS_MAGIC, "sysfs"},
+      {CGROUP_SUPER_MAGIC, "cgroupfs"}, {CGROUP2_SUPER_MAGIC, "cgroup2"},
+      {DEBUGFS_MAGIC, "debugfs"},       {TRACEFS_MAGIC, "tracefs"},
+      {SECURITYFS_MAGIC, "securityfs"}, {SELINUX_MAGIC, "selinuxfs"},
+      {SMACK_MAGIC, "smackfs"},         {BPF_FS_MAGIC, "bpffs"},
+      {EFIVARFS_MAGIC, "efivarfs"},     {PSTOREFS_MAGIC, "pstore"},
+      {0x62656570UL, "configfs"},       {0x65735543UL, "fusectl"},
+      {BINFMTFS_MAGIC, "binfmt_misc"},
+  };
+  const auto magic = static_cast<unsigned long>(info.f_type) & 0xFFFFFFFFUL;
+  for (const auto &interface : kInterfaces) {
+    if (interface.magic == magic) return interface.name;
+  }
+  return nullptr;
 }
 
 SymlinkResolution resolve_symlinks(const std::string &path) {

@@ -52,11 +52,13 @@ InterpreterName interpreter_name(const std::string &name) {
   return parsed;
 }
 
-// The distributions installed in site_packages, read until the deadline: a site-packages of
-// hundreds of thousands of entries (or a slow mount) must not hold the run past it.
+// Which of the wanted distributions site_packages holds, read until the deadline: a site-packages
+// of hundreds of thousands of entries (or a slow mount) must not hold the run past it. Only the
+// wanted names are kept; the others are only counted, so memory stays flat however many there are.
 struct InstalledScan {
-  std::set<std::string> installed;  // normalized names of the *.dist-info found
-  size_t entries = 0;               // directory entries read
+  std::set<std::string> still_wanted;  // normalized names not found (yet)
+  size_t distributions = 0;            // *.dist-info entries seen
+  size_t entries = 0;                  // directory entries read
   bool stopped_at_deadline = false;
   int error = 0;  // errno when the directory could not be opened
 };
@@ -69,15 +71,14 @@ InstalledScan scan_installed(const std::string &site_packages,
     scan.error = errno;
     return scan;
   }
-  std::set<std::string> still_wanted;
-  for (const auto &name : wanted) still_wanted.insert(normalize_dist_name(name));
+  for (const auto &name : wanted) scan.still_wanted.insert(normalize_dist_name(name));
   constexpr size_t kEntriesPerClockRead = 64;  // a clock read costs about one readdir
   while (const dirent *entry = ::readdir(dir)) {
     ++scan.entries;
     if (auto dist = dist_name_of_metadata_dir(entry->d_name)) {
-      still_wanted.erase(*dist);
-      scan.installed.insert(std::move(*dist));
-      if (still_wanted.empty()) break;  // all found: the rest of a big listing is not needed
+      ++scan.distributions;
+      scan.still_wanted.erase(*dist);
+      if (scan.still_wanted.empty()) break;  // all found: the rest of a big listing is not needed
     }
     if (scan.entries % kEntriesPerClockRead == 0 && deadline.expired()) {
       scan.stopped_at_deadline = true;
@@ -102,18 +103,34 @@ std::vector<Observation> VenvCheck::run(const Deadline &deadline, Interruption &
   }
   const std::string cfg_path = venv_ + "/pyvenv.cfg";
   int error = 0;
-  const auto cfg_text = read_small_file(cfg_path, kCfgLimit, error);
+  // One byte past the limit shows the file is longer than it: never judged on a part of it.
+  const auto cfg_text = read_small_file(cfg_path, kCfgLimit + 1, error);
   if (!cfg_text) {
     return {python(Status::Fail, "cannot read " + cfg_path + ": " + errno_text(error) +
                                      " (not a venv, or a broken copy of one)")};
   }
+  if (cfg_text->size() > kCfgLimit) {
+    return {python(Status::Fail, cfg_path + " is larger than " + std::to_string(kCfgLimit / 1024) +
+                                     " KiB" +
+                                     ": not a venv's config (a real one is a few hundred bytes), "
+                                     "and the probe reads no further")};
+  }
   PyvenvCfgError cfg_error;
   const auto cfg = parse_pyvenv_cfg(*cfg_text, cfg_error);
   if (!cfg) return {python(Status::Fail, cfg_path + " " + cfg_error.message)};
-  if (!is_directory(cfg->home)) {
-    return {python(Status::Fail,
-                   "pyvenv.cfg home " + printable(cfg->home, 200) +
-                       " does not exist: the venv was made with an interpreter this image lacks")};
+  struct stat home {};
+  const int home_error = ::stat(cfg->home.c_str(), &home) == 0 ? 0 : errno;
+  if (home_error != 0 || !S_ISDIR(home.st_mode)) {
+    const std::string shown = "pyvenv.cfg home " + printable(cfg->home, 200);
+    if (home_error == ENOENT) {
+      return {python(Status::Fail, shown + " does not exist: the venv was made with an "
+                                           "interpreter this image lacks")};
+    }
+    if (home_error == 0 || home_error == ENOTDIR) {  // a file, or a path through one
+      return {python(Status::Fail, shown + " is not a directory: the venv's home must be the "
+                                           "dir of the interpreter it was made from")};
+    }
+    return {python(Status::Fail, shown + " cannot be reached: " + errno_text(home_error))};
   }
 
   const std::string interpreter = venv_ + "/bin/python";
@@ -150,11 +167,16 @@ std::vector<Observation> VenvCheck::run(const Deadline &deadline, Interruption &
     site_packages = lib + "t/site-packages";
   }
   if (!is_directory(site_packages)) {
-    std::vector<std::string> present;
-    if (auto entries = list_directory(venv_ + "/lib", error)) present = *entries;
-    return {python(Status::Fail,
-                   "expected " + site_packages + " for Python " + cfg->version +
-                       "; lib/ holds: " + (present.empty() ? "nothing" : joined(present)))};
+    constexpr size_t kNamesShown = 8;
+    std::string present = "nothing";
+    if (const auto listing = list_directory(venv_ + "/lib", kNamesShown, error);
+        listing && listing->total > 0) {
+      present = joined(listing->names);
+      if (listing->total > kNamesShown)
+        present += " and " + std::to_string(listing->total - kNamesShown) + " more";
+    }
+    return {python(Status::Fail, "expected " + site_packages + " for Python " + cfg->version +
+                                     "; lib/ holds: " + present)};
   }
 
   Observation interpreter_ok =
@@ -174,23 +196,24 @@ std::vector<Observation> VenvCheck::run(const Deadline &deadline, Interruption &
   }
   std::vector<std::string> missing;
   for (const auto &name : required_) {
-    if (scan.installed.count(normalize_dist_name(name)) == 0) missing.push_back(name);
+    if (scan.still_wanted.count(normalize_dist_name(name)) != 0) missing.push_back(name);
   }
   packages.observed_value = static_cast<double>(required_.size() - missing.size());
   packages.observed_unit = "distributions";
   if (missing.empty()) {
-    packages.output = std::to_string(required_.size()) + " required present: " + joined(required_);
+    packages.output = counted(required_.size(), "required distribution", "required distributions") +
+                      " present: " + joined(required_);
   } else if (scan.stopped_at_deadline) {
     packages.status = Status::Fail;
     packages.output = "the " + format_duration(deadline.budget()) +
                       " deadline passed while listing " + site_packages + " (" +
-                      std::to_string(scan.entries) +
-                      " entries read); not found by then: " + joined(missing);
+                      counted(scan.entries, "entry", "entries") +
+                      " read); not found by then: " + joined(missing);
   } else {
     packages.status = Status::Fail;
     packages.output = "missing from " + site_packages + ": " + joined(missing) +
-                      " (no *.dist-info; " + std::to_string(scan.installed.size()) +
-                      " distributions installed)";
+                      " (no *.dist-info; " +
+                      counted(scan.distributions, "distribution", "distributions") + " installed)";
   }
   observations.push_back(packages);
   return observations;

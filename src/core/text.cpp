@@ -41,6 +41,20 @@ std::string to_lower(std::string_view text) {
   return out;
 }
 
+bool is_http_token(std::string_view text) {
+  static constexpr std::string_view kPunctuation = "!#$%&'*+-.^_`|~";
+  if (text.empty()) return false;
+  for (const char c : text) {
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!alnum && kPunctuation.find(c) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
+std::string counted(size_t count, std::string_view one, std::string_view many) {
+  return std::to_string(count) + " " + std::string(count == 1 ? one : many);
+}
+
 std::optional<int> parse_int_in_range(std::string_view text, int min, int max) {
   if (text.empty() || text.size() > 9) return std::nullopt;  // 9 digits cannot overflow an int
   int value = 0;

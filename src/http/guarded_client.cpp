@@ -10,8 +10,9 @@ namespace {
 // A Stream that reads the socket through the guard and hands httplib only what the guard passed.
 class GuardedStream : public httplib::Stream {
  public:
-  GuardedStream(httplib::Stream &socket, GuardedExchange &exchange)
-      : socket_(socket), exchange_(exchange) {}
+  GuardedStream(httplib::Stream &socket, GuardedExchange &exchange,
+                const Interruption &interruption)
+      : socket_(socket), exchange_(exchange), interruption_(interruption) {}
 
   bool is_readable() const override { return pending() > 0 || socket_.is_readable(); }
   bool is_writable() const override { return socket_.is_writable(); }
@@ -32,8 +33,13 @@ class GuardedStream : public httplib::Stream {
       if (exchange_.guard.phase() == ResponseGuard::Phase::Done) return 0;
       if (exchange_.guard.phase() == ResponseGuard::Phase::Failed) return -1;
       const ssize_t got = socket_.read(buffer_.data(), buffer_.size());
-      if (got < 0) return got;
-      if (got == 0) return exchange_.guard.end_of_stream() ? 0 : -1;
+      if (got < 0) {
+        exchange_.guard.connection_lost();
+        return got;
+      }
+      // The probe's own shutdown at the deadline reads as a close too, but it ends no body: a body
+      // delimited by the close is complete only when the server closed.
+      if (got == 0) return !interruption_.interrupted() && exchange_.guard.end_of_stream() ? 0 : -1;
       exchange_.last_byte_at = std::chrono::steady_clock::now();
       exchange_.bytes_received += static_cast<size_t>(got);
       // Whatever the guard passed before it failed is withheld too: the response is refused.
@@ -53,6 +59,7 @@ class GuardedStream : public httplib::Stream {
 
   httplib::Stream &socket_;
   GuardedExchange &exchange_;
+  const Interruption &interruption_;
   std::array<char, 4096> buffer_{};
   std::string passed_;  // what the guard passed from the last read: at most a head or a buffer
   size_t offset_ = 0;
@@ -63,12 +70,12 @@ class GuardedStream : public httplib::Stream {
 bool GuardedClient::process_socket(const GuardedClient::Socket &socket,
                                    std::function<bool(httplib::Stream &strm)> callback) {
   exchange_.connected = true;  // httplib calls this only once the connection is up
-  return httplib::detail::process_client_socket(socket.sock, read_timeout_sec_, read_timeout_usec_,
-                                                write_timeout_sec_, write_timeout_usec_,
-                                                [&](httplib::Stream &strm) {
-                                                  GuardedStream guarded(strm, exchange_);
-                                                  return callback(guarded);
-                                                });
+  return httplib::detail::process_client_socket(
+      socket.sock, read_timeout_sec_, read_timeout_usec_, write_timeout_sec_, write_timeout_usec_,
+      [&](httplib::Stream &strm) {
+        GuardedStream guarded(strm, exchange_, interruption_);
+        return callback(guarded);
+      });
 }
 
 }  // namespace healthprobe

@@ -36,8 +36,7 @@ struct Exchange {
 };
 
 std::string address_for_message(const std::string &address, int port) {
-  const bool ipv6 = address.find(':') != std::string::npos;
-  return (ipv6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
+  return bracketed(address) + ":" + std::to_string(port);
 }
 
 void exchange_once(const std::string &address, const Url &url, const httplib::Headers &headers,
@@ -102,22 +101,20 @@ Observation judge(const Exchange &exchange, const StatusRanges &expect) {
   Observation observation{"webhook", "http"};
   observation.observed_value = static_cast<double>(exchange.latency.count());
   observation.observed_unit = "ms";
-  const bool complete = exchange.error == httplib::Error::Success;
   const std::string &coding = exchange.wire.guard.coding();
-  const HealthBody body =
-      complete && coding.empty() ? read_health_body(exchange.body) : HealthBody{};
+  // A body cut at the read limit is read as far as it goes: a "status" before the cut still counts.
+  const HealthBody body = coding.empty() ? read_health_body(exchange.body) : HealthBody{};
   std::string detail = describe_body(body);
   if (!coding.empty()) {
     detail += "; body is " + printable(coding, 40) +
               "-encoded, which the probe does not decode, judged on the status code";
   } else if (exchange.body_capped) {
     detail += "; body longer than " + format_byte_size(HttpCheck::kBodyLimit) +
-              ", judged on the status code";
-  } else if (!complete) {
-    detail +=
-        "; body cut off (" + httplib::to_string(exchange.error) + "), judged on the status code";
+              (body.verdict ? ", read that far" : ", judged on the status code");
   } else if (!body.is_json_object && !exchange.body.empty()) {
-    detail += "; body is not a JSON object, judged on the status code";
+    detail += body.verdict ? "; the rest of the body is not JSON (it " + body.unreadable + ")"
+                           : "; body is not a JSON object (it " + body.unreadable +
+                                 "), judged on the status code";
   }
   const std::string code = "HTTP " + std::to_string(exchange.status());
   const std::string timing = " in " + std::to_string(exchange.latency.count()) + " ms";
@@ -199,6 +196,11 @@ std::vector<Observation> HttpCheck::run(const Deadline &deadline, Interruption &
       }
       return {failed("no complete answer from " + where + " within the " + budget + " deadline (" +
                      progress_at_deadline(exchange) + "; " + url_.redacted() + ")")};
+    }
+    if (exchange.status() != 0 && !finished) {
+      // Cut off in a way the guard did not see (an httplib error): never judged as if complete.
+      return {failed("the body from " + where + " was cut off (" +
+                     httplib::to_string(exchange.error) + ")")};
     }
     if (exchange.status() != 0) return {judge(exchange, expect_)};
     if (!exchange.wire.connected) {

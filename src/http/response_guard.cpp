@@ -7,12 +7,6 @@
 namespace healthprobe {
 namespace {
 
-// RFC 9110 §5.6.2: the characters of a header field name.
-bool is_token_char(char c) {
-  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -25,8 +19,11 @@ std::optional<uint64_t> parse_content_length(std::string_view value) {
   std::optional<uint64_t> length;
   for (auto item : split(value, ',')) {
     item = trim(item);
-    // 18 digits stay below 2^63: no overflow, and no body that long is ever read anyway.
-    if (item.empty() || item.size() > 18) return std::nullopt;
+    if (item.empty()) return std::nullopt;
+    // Leading zeros are digits too (RFC 9110: 1*DIGIT); only the ones after them can overflow,
+    // and 18 of those stay below 2^63 (no body that long is ever read anyway).
+    while (item.size() > 1 && item.front() == '0') item.remove_prefix(1);
+    if (item.size() > 18) return std::nullopt;
     uint64_t parsed = 0;
     for (char c : item) {
       if (c < '0' || c > '9') return std::nullopt;
@@ -113,7 +110,10 @@ bool ResponseGuard::end_of_stream() {
 }
 
 std::string ResponseGuard::truncation() const {
-  if (!closed_early_ || phase_ != Phase::Body) return "";
+  if (phase_ != Phase::Body) return "";
+  // A reset ends any body early, one delimited by the close included: only a FIN is a close.
+  if (lost_) return "body cut off (the connection was reset before the body ended)";
+  if (!closed_early_) return "";
   return framing_ == Framing::Chunked
              ? "malformed response (the chunked body ended early)"
              : "malformed response (the body is shorter than its Content-Length)";
@@ -156,7 +156,7 @@ bool ResponseGuard::head_line(std::string_view line) {
     return fail("malformed response (a header line without a name)");
   }
   const auto name = line.substr(0, colon);
-  if (!std::all_of(name.begin(), name.end(), is_token_char)) {
+  if (!is_http_token(name)) {
     return fail("malformed response (an invalid header name)");
   }
   return header_field(name, trim(line.substr(colon + 1)));

@@ -43,6 +43,8 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     scale = 1000.0;
   } else if (text == "m") {
     scale = 60.0 * 1000.0;
+  } else if (text == "h") {
+    scale = 3600.0 * 1000.0;
   } else if (!text.empty()) {
     return std::nullopt;
   }
@@ -53,6 +55,7 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
 
 std::string format_duration(std::chrono::milliseconds duration) {
   const auto ms = duration.count();
+  if (ms % 3600000 == 0) return std::to_string(ms / 3600000) + "h";
   if (ms % 60000 == 0) return std::to_string(ms / 60000) + "m";
   if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
   return std::to_string(ms) + "ms";

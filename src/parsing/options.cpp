@@ -190,13 +190,8 @@ std::pair<std::string, std::string> parse_header(const Setting &setting, size_t 
   std::string name(trim(std::string_view(setting.value).substr(0, colon)));
   std::string value(trim(std::string_view(setting.value).substr(colon + 1)));
   if (name.empty()) throw UsageError(where + " has an empty header name");
-  static constexpr std::string_view kTokenPunctuation = "!#$%&'*+-.^_`|~";
-  for (char c : name) {
-    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (!alnum && kTokenPunctuation.find(c) == std::string_view::npos) {
-      throw UsageError(where + " has a header name with characters HTTP does not allow");
-    }
-  }
+  if (!is_http_token(name))
+    throw UsageError(where + " has a header name with characters HTTP does not allow");
   for (char c : value) {
     // RFC 9110 field values: visible characters, spaces and tabs; CR, LF and NUL would split or
     // cut the request, and other controls are refused by servers or reach their logs.
@@ -220,7 +215,7 @@ Options build_options(const RawSettings &raw, const Environment &env, bool no_ht
     auto parsed = parse_duration(timeout->value);
     if (!parsed)
       throw UsageError(
-          bad_value(*timeout, "is not a duration from 1ms to 1h (e.g. 250ms, 2s, 1m)"));
+          bad_value(*timeout, "is not a duration from 1ms to 1h (e.g. 250ms, 2s, 1m, 1h)"));
     options.timeout = *parsed;
   }
 
@@ -262,10 +257,16 @@ Options build_options(const RawSettings &raw, const Environment &env, bool no_ht
     has_host = true;
   }
 
-  if (auto venv = raw.last("--venv", env)) {
-    if (venv->value != "none") options.venv = venv->value;
-  } else if (auto active = env.get("VIRTUAL_ENV")) {
-    options.venv = *active;
+  // An absolute path or none, as for every other path setting: a relative one would be read from
+  // wherever the caller's working dir happens to be.
+  std::optional<Setting> venv = raw.last("--venv", env);
+  if (!venv) {
+    if (auto active = env.get("VIRTUAL_ENV")) venv = Setting{*active, "VIRTUAL_ENV"};
+  }
+  if (venv && venv->value != "none") {
+    if (venv->value.empty() || venv->value.front() != '/')
+      throw UsageError(bad_value(*venv, "must be an absolute path, or none"));
+    options.venv = venv->value;
   }
 
   for (const auto &item : raw.values("--require", env)) {
@@ -388,7 +389,7 @@ Runs every enabled check once within one deadline, prints a report, and exits.
   -q, --quiet                                      print nothing
   -v, --verbose                                    debug log on stderr
 
-DUR: 250ms, 2s, 1m or bare seconds. A flag beats its variable.
+DUR: 250ms, 2s, 1m, 1h or bare seconds, at most 1h. A flag beats its variable.
 
 exit codes:
   0   healthy (every check passed or warned)

@@ -100,9 +100,12 @@ std::vector<std::string> Url::connect_addresses() const {
   return {host};
 }
 
+std::string bracketed(const std::string &host) {
+  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
 std::string Url::authority() const {
-  const bool ipv6 = host.find(':') != std::string::npos;
-  std::string out = ipv6 ? "[" + host + "]" : host;
+  std::string out = bracketed(host);
   if (port != 80) out += ":" + std::to_string(port);
   return out;
 }
@@ -110,8 +113,7 @@ std::string Url::authority() const {
 std::string Url::redacted() const {
   const auto query = target.find('?');
   const std::string path = query == std::string::npos ? target : target.substr(0, query) + "?...";
-  const bool ipv6 = host.find(':') != std::string::npos;
-  return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port) + path;
+  return "http://" + bracketed(host) + ":" + std::to_string(port) + path;
 }
 
 }  // namespace healthprobe

@@ -7,6 +7,8 @@
 #include <memory>
 #include <mutex>
 
+#include "healthprobe/core/bounded_write.h"
+
 namespace healthprobe {
 namespace {
 
@@ -29,14 +31,11 @@ class CappedStderrSink : public spdlog::sinks::base_sink<std::mutex> {
   void flush_() override {}
 
  private:
-  void write_all(const char *data, size_t size) {
-    while (size > 0) {
-      const ssize_t written = ::write(STDERR_FILENO, data, size);
-      if (written <= 0) return;  // stderr closed or full: the log is best effort
-      data += written;
-      size -= static_cast<size_t>(written);
-      g_logged += static_cast<size_t>(written);
-    }
+  // Best effort: a stderr that cannot take the line at once (full, or nobody reading) loses it, and
+  // the line still counts against the output budget.
+  static void write_all(const char *data, size_t size) {
+    write_within(STDERR_FILENO, data, size, std::chrono::steady_clock::now());
+    g_logged += size;
   }
   bool truncated_ = false;
 };

@@ -6,18 +6,6 @@
 
 namespace healthprobe {
 
-const char *status_word(Status status) {
-  switch (status) {
-    case Status::Pass:
-      return "pass";
-    case Status::Warn:
-      return "warn";
-    case Status::Fail:
-      return "fail";
-  }
-  return "fail";
-}
-
 const char *verdict_word(Status status) {
   switch (status) {
     case Status::Pass:
@@ -65,8 +53,8 @@ std::string render_within(const Report &report, Format format, size_t max_bytes)
     }
   }
   Observation summary{"healthprobe", "omitted"};
-  summary.output = std::to_string(passing) + " passing checks not shown (report limited to " +
-                   std::to_string(max_bytes) + " bytes)";
+  summary.output = counted(passing, "passing check", "passing checks") +
+                   " not shown (report limited to " + std::to_string(max_bytes) + " bytes)";
   shortened.observations.push_back(summary);
   std::string out = render(shortened, kOutputLimits.back());
   if (out.size() <= max_bytes) return out;

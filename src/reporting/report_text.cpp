@@ -16,7 +16,7 @@ std::string main_reason(const Report &report, size_t output_limit) {
       }
     }
   }
-  return std::to_string(report.observations.size()) + " checks passed in " +
+  return counted(report.observations.size(), "check", "checks") + " passed in " +
          std::to_string(report.elapsed.count()) + " ms";
 }
 

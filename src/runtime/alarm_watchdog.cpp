@@ -8,6 +8,7 @@
 #include <ctime>
 
 #include "healthprobe/checks/leftover_file.h"
+#include "healthprobe/core/bounded_write.h"
 
 namespace healthprobe {
 namespace {
@@ -16,6 +17,7 @@ namespace {
 struct AlarmState {
   timer_t timer{};
   timespec give_up_at{};
+  timespec grace{};  // from the interrupt to the give-up
   Interruption *interruption = nullptr;
   const std::vector<std::string> *messages = nullptr;
   const std::atomic<size_t> *running = nullptr;
@@ -38,15 +40,23 @@ timespec to_timespec(AlarmWatchdog::TimePoint at) {
   return spec;
 }
 
-void write_all(const std::string &text) {
-  const char *data = text.data();
-  size_t left = text.size();
-  while (left > 0) {
-    const ssize_t written = ::write(STDOUT_FILENO, data, left);
-    if (written <= 0) return;  // nobody is reading: the exit code still tells
-    data += written;
-    left -= static_cast<size_t>(written);
+bool later(const timespec &a, const timespec &b) {
+  return a.tv_sec != b.tv_sec ? a.tv_sec > b.tv_sec : a.tv_nsec > b.tv_nsec;
+}
+
+// Now plus the grace: the grace counts from when the interrupt really happened. A process stopped
+// across the deadline (docker pause, SIGSTOP) finds both stages due when it runs again, and the
+// check must get its moment to see the interrupt and report before anyone gives up on it.
+timespec grace_from_now() {
+  timespec now{};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  now.tv_sec += g_alarm.grace.tv_sec;
+  now.tv_nsec += g_alarm.grace.tv_nsec;
+  if (now.tv_nsec >= 1000000000L) {
+    now.tv_nsec -= 1000000000L;
+    ++now.tv_sec;
   }
+  return now;
 }
 
 void on_alarm(int /*signal_number*/) {
@@ -55,12 +65,18 @@ void on_alarm(int /*signal_number*/) {
     if (g_alarm.stage.exchange(1) == 0) {
       g_alarm.interruption->interrupt();
       itimerspec next{};
-      next.it_value = g_alarm.give_up_at;
+      const timespec late = grace_from_now();
+      next.it_value = later(late, g_alarm.give_up_at) ? late : g_alarm.give_up_at;
       ::timer_settime(g_alarm.timer, TIMER_ABSTIME, &next, nullptr);
     } else {
       leftover_file::remove_now();
       const size_t index = g_alarm.running->load();
-      if (index < g_alarm.messages->size()) write_all((*g_alarm.messages)[index]);
+      if (index < g_alarm.messages->size()) {
+        // Only what stdout takes at once: nobody may be reading it, and the give-up is late.
+        const std::string &message = (*g_alarm.messages)[index];
+        write_within(STDOUT_FILENO, message.data(), message.size(),
+                     std::chrono::steady_clock::now());
+      }
       ::_exit(1);
     }
   }
@@ -77,6 +93,10 @@ AlarmWatchdog::AlarmWatchdog(TimePoint interrupt_at, Interruption &interruption,
   g_alarm.messages = &give_up_messages;
   g_alarm.running = &running;
   g_alarm.give_up_at = to_timespec(give_up_at);
+  const auto grace =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(give_up_at - interrupt_at);
+  g_alarm.grace.tv_sec = static_cast<time_t>(grace.count() / 1000000000);
+  g_alarm.grace.tv_nsec = static_cast<long>(grace.count() % 1000000000);
   g_alarm.stage.store(0);
 
   // A signal mask inherited through exec could hold SIGALRM back, and with it the deadline.

@@ -10,10 +10,12 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <system_error>
 
 #include "healthprobe/checks/filesystem_check.h"
 #include "healthprobe/checks/leftover_file.h"
 #include "healthprobe/checks/venv_check.h"
+#include "healthprobe/core/bounded_write.h"
 #include "healthprobe/core/utc_time.h"
 #include "healthprobe/http/http_check.h"
 #include "healthprobe/parsing/duration.h"
@@ -31,42 +33,23 @@ namespace {
 // this much after the deadline the probe gives up on reporting in full and exits anyway.
 constexpr std::chrono::milliseconds kStuckGrace{100};
 
-Observation not_run(const Check &check, const std::string &why) {
-  const std::string name = check.name();
-  const auto colon = name.find(':');
-  Observation observation{name.substr(0, colon),
-                          colon == std::string::npos ? "" : name.substr(colon + 1)};
-  observation.status = Status::Fail;
-  observation.output = why;
-  return observation;
-}
-
-void write_all(int fd, const char *data, size_t left) {
-  while (left > 0) {
-    const ssize_t written = ::write(fd, data, left);
-    if (written <= 0) return;  // nobody is reading: the exit code still tells
-    data += written;
-    left -= static_cast<size_t>(written);
-  }
-}
-
 // The watchdog's last word, when a check outlives the deadline by the grace period: whether it was
 // still working (a flood to parse, a huge directory to list) or blocked in the kernel (a hung
 // network mount).
-std::string give_up_message(ThreadActivity activity, const std::string &check,
-                            const std::string &deadline) {
+std::string give_up_reason(ThreadActivity activity, const std::string &check,
+                           const std::string &deadline) {
   switch (activity) {
     case ThreadActivity::Running:
-      return "unhealthy: the " + check + " check was still working at the " + deadline +
-             " deadline (busy, not blocked); gave up on it\n";
+      return "the " + check + " check was still working at the " + deadline +
+             " deadline (busy, not blocked); gave up on it";
     case ThreadActivity::Blocked:
-      return "unhealthy: the " + deadline + " deadline passed with the " + check +
-             " check stuck in a system call\n";
+      return "the " + deadline + " deadline passed with the " + check +
+             " check stuck in a system call";
     case ThreadActivity::Unknown:
       break;
   }
-  return "unhealthy: the " + deadline + " deadline passed with the " + check +
-         " check unfinished (stuck in a system call or still working)\n";
+  return "the " + deadline + " deadline passed with the " + check +
+         " check unfinished (stuck in a system call or still working)";
 }
 
 // One message per check and activity, rendered before the run: the give-up happens on a watchdog
@@ -76,14 +59,21 @@ struct GiveUpMessages {
 
   // A timer signal's handler runs on the check's own thread, which is then working, not blocked:
   // only the watchdog thread needs the other two.
-  GiveUpMessages(const std::vector<std::unique_ptr<Check>> &checks, const std::string &deadline,
-                 bool quiet, bool for_thread) {
-    if (quiet) return;
+  GiveUpMessages(const std::vector<std::unique_ptr<Check>> &checks, const Options &options,
+                 bool for_thread)
+      : format_(options.format) {
+    if (options.quiet) return;
+    deadline_ = format_duration(options.timeout);
+    if (format_ == Format::Json) {
+      // The JSON report's time: when the give-up would come, to the second.
+      const auto until = std::chrono::ceil<std::chrono::seconds>(options.timeout + kStuckGrace);
+      time_ = utc_timestamp(std::time(nullptr) + until.count());
+    }
     for (const auto &check : checks) {
-      running.push_back(give_up_message(ThreadActivity::Running, check->name(), deadline));
+      running.push_back(message(ThreadActivity::Running, *check));
       if (!for_thread) continue;
-      blocked.push_back(give_up_message(ThreadActivity::Blocked, check->name(), deadline));
-      unknown.push_back(give_up_message(ThreadActivity::Unknown, check->name(), deadline));
+      blocked.push_back(message(ThreadActivity::Blocked, *check));
+      unknown.push_back(message(ThreadActivity::Unknown, *check));
     }
   }
 
@@ -98,6 +88,21 @@ struct GiveUpMessages {
     }
     return unknown;
   }
+
+ private:
+  // In the report's format: a verdict line, or a JSON report whose check failed this way.
+  std::string message(ThreadActivity activity, const Check &check) const {
+    const std::string reason = give_up_reason(activity, check.name(), deadline_);
+    if (format_ == Format::Text) return "unhealthy: " + reason + "\n";
+    Report report;
+    report.observations = check.not_run(reason);
+    report.time = time_;
+    return render_within(report, Format::Json, kOutputLimit);
+  }
+
+  Format format_;
+  std::string deadline_;
+  std::string time_;
 };
 
 // The watchdog thread's give-up: which message is told by the check thread's state.
@@ -106,7 +111,9 @@ void give_up(const GiveUpMessages &messages, const std::atomic<size_t> &running,
   leftover_file::remove_now();
   const auto &texts = messages.for_activity(activity_of(check_thread));
   const size_t index = running.load();
-  if (index < texts.size()) write_all(STDOUT_FILENO, texts[index].data(), texts[index].size());
+  // Only what stdout takes at once: nobody may be reading it, and the give-up is already late.
+  if (index < texts.size())
+    write_within(STDOUT_FILENO, texts[index].data(), texts[index].size(), Deadline::Clock::now());
   ::_exit(kExitUnhealthy);
 }
 
@@ -131,20 +138,20 @@ Report run_checks(const std::vector<std::unique_ptr<Check>> &checks, const Deadl
   for (size_t index = 0; index < checks.size(); ++index) {
     const auto &check = checks[index];
     if (running != nullptr) running->store(index);
+    std::vector<Observation> observations;
     if (deadline.expired()) {
-      report.observations.push_back(not_run(
-          *check, "not run: the " + format_duration(deadline.budget()) + " deadline had passed"));
-      continue;
+      observations = check->not_run("not run: the " + format_duration(deadline.budget()) +
+                                    " deadline had passed");
+    } else {
+      try {
+        observations = check->run(deadline, interruption);
+      } catch (const std::bad_alloc &) {
+        observations = check->not_run(out_of_memory_message());
+      } catch (const std::exception &error) {
+        observations = check->not_run(std::string("internal error: ") + error.what());
+      }
     }
-    try {
-      for (auto &observation : check->run(deadline, interruption))
-        report.observations.push_back(std::move(observation));
-    } catch (const std::bad_alloc &) {
-      report.observations.push_back(not_run(*check, out_of_memory_message()));
-    } catch (const std::exception &error) {
-      report.observations.push_back(
-          not_run(*check, std::string("internal error: ") + error.what()));
-    }
+    for (auto &observation : observations) report.observations.push_back(std::move(observation));
   }
   report.elapsed = deadline.elapsed();
   report.time = utc_timestamp(std::time(nullptr));
@@ -163,8 +170,7 @@ int run_probe(const Options &options, const Environment &env) {
   const bool needs_thread = std::any_of(checks.begin(), checks.end(), [](const auto &check) {
     return check->may_block_uninterruptibly();
   });
-  const std::string budget = format_duration(options.timeout);
-  GiveUpMessages messages(checks, budget, options.quiet, needs_thread);
+  GiveUpMessages messages(checks, options, needs_thread);
   std::optional<AlarmWatchdog> alarm;
   if (!needs_thread) {
     alarm.emplace(deadline.end(), interruption, deadline.end() + kStuckGrace, messages.running,
@@ -172,11 +178,23 @@ int run_probe(const Options &options, const Environment &env) {
   }
   std::optional<Watchdog> thread;
   if (!alarm || !alarm->armed()) {
-    if (!needs_thread) messages = GiveUpMessages(checks, budget, options.quiet, true);
+    if (!needs_thread) messages = GiveUpMessages(checks, options, true);
     const pid_t check_thread = ::gettid();
-    thread.emplace(
-        deadline.end(), [&interruption] { interruption.interrupt(); }, deadline.end() + kStuckGrace,
-        [&messages, &running, check_thread] { give_up(messages, running, check_thread); });
+    try {
+      thread.emplace(
+          deadline.end(), [&interruption] { interruption.interrupt(); },
+          deadline.end() + kStuckGrace,
+          [&messages, &running, check_thread] { give_up(messages, running, check_thread); });
+    } catch (const std::system_error &error) {
+      // No thread can start (RLIMIT_NPROC, a pids cgroup at its limit): the timer keeps the
+      // deadline for every wait a signal can end. Only a file system call hung in the kernel could
+      // outlast it, which nothing in this process can end without a thread.
+      log_debug("no watchdog thread ({}): a timer signal keeps the deadline", error.what());
+      if (!alarm) {
+        alarm.emplace(deadline.end(), interruption, deadline.end() + kStuckGrace, messages.running,
+                      running);
+      }
+    }
   }
   const Report report = run_checks(checks, deadline, interruption, &running);
   if (alarm) alarm->disarm();
@@ -185,7 +203,10 @@ int run_probe(const Options &options, const Environment &env) {
   log_debug("ran {} checks in {} ms", checks.size(), report.elapsed.count());
   if (!options.quiet) {
     const std::string text = render_within(report, options.format, kOutputLimit - logged_bytes());
-    write_all(STDOUT_FILENO, text.data(), text.size());
+    // A stdout nobody reads (a full pipe, a terminal stopped with XOFF) holds the probe no longer
+    // than a stuck check would: the report is dropped and the exit code still tells the verdict.
+    write_within(STDOUT_FILENO, text.data(), text.size(),
+                 std::max(deadline.end(), Deadline::Clock::now()) + kStuckGrace);
   }
   return report.status() == Status::Fail ? kExitUnhealthy : kExitHealthy;
 }

@@ -1,5 +1,6 @@
 #include "healthprobe/runtime/watchdog.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -21,7 +22,12 @@ void Watchdog::watch(const std::shared_ptr<State> &state) {
   const auto disarmed = [&state] { return state->disarmed; };
   if (state->wake.wait_until(lock, state->interrupt_at, disarmed)) return;
   state->interrupt();  // under the lock, so disarm() waits for it to finish
-  if (state->wake.wait_until(lock, state->give_up_at, disarmed)) return;
+  // The grace counts from when the interrupt really happened: a process stopped across the
+  // deadline (docker pause, SIGSTOP) finds both stages due when it runs again, and the check must
+  // get its moment to see the interrupt and report before anyone gives up on it.
+  const auto give_up_at =
+      std::max(state->give_up_at, Clock::now() + (state->give_up_at - state->interrupt_at));
+  if (state->wake.wait_until(lock, give_up_at, disarmed)) return;
   state->give_up();
 }
 

@@ -46,7 +46,8 @@ std::string context(Previous previous, const HealthState &before) {
 // What is wrong (each check at the verdict's status, with its output), or what is right.
 std::string details(const Report &report, size_t output_limit) {
   const Status status = report.status();
-  if (status == Status::Pass) return std::to_string(report.observations.size()) + " checks passed";
+  if (status == Status::Pass)
+    return counted(report.observations.size(), "check", "checks") + " passed";
   std::string out;
   for (const auto &observation : report.observations) {
     if (observation.status != status) continue;

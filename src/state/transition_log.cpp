@@ -1,6 +1,5 @@
 #include "healthprobe/state/transition_log.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,6 +12,8 @@
 
 #include "healthprobe/core/text.h"
 #include "healthprobe/reporting/log.h"
+#include "healthprobe/state/configuration_key.h"
+#include "healthprobe/state/log_target.h"
 #include "healthprobe/state/state_file.h"
 #include "healthprobe/state/transition.h"
 
@@ -31,6 +32,7 @@ struct Job {
   std::string target;
   Format format = Format::Text;
   std::vector<std::string> state_dirs;
+  std::string state_name;  // the configuration's file in whichever state dir works
   Report report;
   Clock::time_point give_up;
 
@@ -40,27 +42,13 @@ struct Job {
   std::vector<std::string> notes;  // for -v, logged by the main thread
 };
 
-std::string open_failure_hint(int error) {
-  switch (error) {
-    case EACCES:
-    case EPERM:
-      return " (PID 1 runs as another user? see the README's --log-to section)";
-    case ENXIO:
-      return " (a pipe with no reader, or a socket)";
-    default:
-      return "";
-  }
-}
-
 // One non-blocking write(2) of the whole line: atomic on a pipe (it is under PIPE_BUF), so it never
 // interleaves with the application's own lines. Returns "" on success, else what went wrong.
 std::string append_line(const std::string &target, const std::string &line) {
   const std::string name = printable(target, 80);
-  const int fd = ::open(target.c_str(), O_WRONLY | O_APPEND | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) {
-    const int error = errno;
-    return "cannot open " + name + ": " + std::strerror(error) + open_failure_hint(error);
-  }
+  std::string refused;
+  const int fd = open_log_target(target, refused);
+  if (fd < 0) return refused;
   const ssize_t written = ::write(fd, line.data(), line.size());
   const int error = errno;
   ::close(fd);
@@ -70,6 +58,35 @@ std::string append_line(const std::string &target, const std::string &line) {
   return "cannot write to " + name + ": " + std::strerror(error);
 }
 
+// What the state file says of the previous run, with a -v note where that is not plain.
+Previous previous_of(const StateFile &file, HealthState &before, std::vector<std::string> &notes) {
+  const std::string name = printable(file.path(), 80);
+  const std::string content = file.read();
+  if (!content.empty()) {
+    if (auto parsed = parse_health_state(content)) {
+      before = *parsed;
+      return Previous::Known;
+    }
+    notes.push_back("transition log: " + name + " is not a state file; starting afresh");
+    return Previous::Unreadable;
+  }
+  switch (file.origin()) {
+    case StateFile::Origin::Created:
+      return Previous::FirstRun;
+    case StateFile::Origin::Replaced:
+      notes.push_back("transition log: " + name + " was " + file.replaced_what() +
+                      ", not a state file of ours; replaced it");
+      return Previous::Unreadable;
+    case StateFile::Origin::Existing:
+      break;
+  }
+  // Only a failed save leaves a state file empty: a new one is locked before it has a name.
+  notes.push_back("transition log: " + name +
+                  " is empty: an earlier run could not save its state; logging every non-healthy "
+                  "run until one can");
+  return Previous::Untracked;
+}
+
 std::vector<std::string> record(const Job &job) {
   std::vector<std::string> notes;
   std::optional<StateFile> file;
@@ -77,7 +94,7 @@ std::vector<std::string> record(const Job &job) {
   for (const auto &dir : job.state_dirs) {
     std::string why;
     bool busy = false;
-    file = StateFile::open_locked(dir, job.give_up - kLockMargin, why, busy);
+    file = StateFile::open_locked(dir, job.state_name, job.give_up - kLockMargin, why, busy);
     if (file) break;
     // Logging without the lock could repeat the line the lock holder is writing.
     if (busy) return {"transition log: " + printable(why, 160) + "; nothing logged"};
@@ -90,36 +107,29 @@ std::vector<std::string> record(const Job &job) {
     notes.push_back("transition log: no writable state dir (" + printable(tried, 240) +
                     "): logging every non-healthy run");
   } else {
-    const std::string content = file->read();
-    if (content.empty()) {
-      previous = Previous::FirstRun;
-    } else if (auto parsed = parse_health_state(content)) {
-      previous = Previous::Known;
-      before = *parsed;
-    } else {
-      previous = Previous::Unreadable;
-      notes.push_back("transition log: " + printable(file->path(), 80) +
-                      " is not a state file; starting afresh");
-    }
+    previous = previous_of(*file, before, notes);
   }
 
   const HealthState now = state_of(job.report);
-  if (!worth_logging(previous, before, now)) {
+  if (worth_logging(previous, before, now)) {
+    const std::string failure =
+        append_line(job.target, transition_line(job.report, previous, before, job.format));
+    if (!failure.empty()) {
+      // The state is kept as it was, so the next run tries this change again; a file this run
+      // made is removed again, so that the next run, too, is a first run.
+      if (file && file->origin() != StateFile::Origin::Existing) file->remove();
+      notes.push_back("transition log: " + failure);
+      return notes;
+    }
+    notes.push_back(std::string("transition log: logged ") + verdict_word(now.status));
+  } else {
     notes.push_back(std::string("transition log: still ") + verdict_word(now.status) +
                     ", nothing logged");
-    return notes;
+    if (previous == Previous::Known) return notes;  // the file already says so
   }
-  const std::string failure =
-      append_line(job.target, transition_line(job.report, previous, before, job.format));
-  if (!failure.empty()) {
-    // The state is kept as it was, so the next run tries this change again.
-    notes.push_back("transition log: " + failure);
-    return notes;
-  }
-  notes.push_back(std::string("transition log: logged ") + verdict_word(now.status));
   if (file && !file->replace(format_health_state(now))) {
     notes.push_back("transition log: cannot save " + printable(file->path(), 80) + ": " +
-                    std::strerror(errno));
+                    std::strerror(errno) + "; logging every non-healthy run until it can");
   }
   return notes;
 }
@@ -132,6 +142,7 @@ void log_transition(const Options &options, const Report &report, const Deadline
   job->target = *options.log_to;
   job->format = options.log_format;
   job->state_dirs = state_dir_candidates(options.state_dir, options.writable);
+  job->state_name = state_file_name(options, ::geteuid());
   job->report = report;
   job->give_up = std::max(deadline.end(), Clock::now() + kLogGrace);
   try {
@@ -143,7 +154,10 @@ void log_transition(const Options &options, const Report &report, const Deadline
       job->finished.notify_all();
     }).detach();
   } catch (const std::system_error &error) {
-    log_debug("transition log: cannot start: {}", error.what());
+    // No thread can start (RLIMIT_NPROC, a pids cgroup at its limit): log from this one. Only a
+    // state dir hung in the kernel could then hold the run, which nothing here can end anyway.
+    log_debug("transition log: no thread ({}): logging without one", error.what());
+    for (const auto &note : record(*job)) log_debug("{}", note);
     return;
   }
   std::unique_lock<std::mutex> lock(job->mutex);

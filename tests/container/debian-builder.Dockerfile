@@ -1,15 +1,17 @@
 # builder, the Debian way (spliced into the derived Containerfile by derive.js in place of the real
-# builder stage). The real builder copies uv from its pinned image, which no registry here can serve,
-# so this one makes the same thing with Debian's own tools: a venv at /app/.venv whose bin/python is
-# the interpreter the runtime stage has, the project installed as a wheel (its dist-info is what
-# HEALTHPROBE_REQUIRE checks), no pip inside it (uv's venvs have none), everything byte-compiled
-# (as UV_COMPILE_BYTECODE=1 and the real compileall step do), and the app under /app/src.
+# builder stage, of the drop-in and of today's image alike). The real builders run uv against PyPI,
+# which nothing here can reach, so this one makes the same thing with Debian's own tools: a venv at
+# /app/.venv whose bin/python is the interpreter the runtime stage has, the project installed as a
+# wheel (its dist-info is what HEALTHPROBE_REQUIRE checks), no pip inside it (uv's venvs have none),
+# everything byte-compiled (as UV_COMPILE_BYTECODE=1 and the real compileall step do), and the app
+# under /app/src.
 FROM base AS builder
 ARG PYTHON_VERSION
 # The service's third-party dependencies, modelled (no PyPI here): Debian's builds of the same
 # projects (gunicorn, uvicorn, boto3/botocore, ...), their files copied from dist-packages into the
-# venv, where uv would have installed the wheels. run.sh passes the list; empty: none.
-ARG VENV_EXTRAS=
+# venv, where uv would have installed the wheels. run.sh sets the list as the global ARG's default
+# (derive.js --default VENV_EXTRAS=...); empty: none.
+ARG VENV_EXTRAS
 # First, so a build that changes only VENV_PYTHON reuses this layer.
 RUN mkdir -p /opt/extras \
  && if [ -n "$VENV_EXTRAS" ]; then \
@@ -31,7 +33,9 @@ RUN test -x "/usr/bin/python${PYTHON_VERSION}" \
 # app's venv gets no pip; pip's --python installs into a venv that has none.
 RUN "/usr/bin/python${PYTHON_VERSION}" -m venv /opt/tools \
  && /opt/tools/bin/pip install -q --no-cache-dir --no-index --find-links /usr/share/python-wheels wheel
-COPY --from=webhook . /app
+# From the build context, the service's docker/ directory, the paths the real builder copies.
+COPY pyproject.toml uv.lock /app/
+COPY src/ /app/src/
 RUN /opt/tools/bin/pip wheel -q --no-cache-dir --no-deps --no-index --no-build-isolation -w /wheels /app \
  && rm -rf /app/build /app/*.egg-info \
  && "$VENV_PYTHON" -m venv --without-pip /app/.venv \

@@ -1,24 +1,29 @@
 'use strict';
-// Derives the runtime-contract Containerfile from docker/Dockerfile, and checks that an image built
-// from it still has the real runtime stage's contract. Parsing is dockerfile-ast's, through the
-// policy suite's own parse() (tests/docker/policy.js), so both suites read the Dockerfile one way.
+// Derives a Containerfile that builds on this machine from an Amazon Linux Dockerfile (the drop-in
+// docker/Dockerfile, or docker/standin/Dockerfile, the service's image today), and checks that an
+// image built from it still has the real last stage's contract. Parsing is dockerfile-ast's, through
+// the policy suite's own parse() (tests/docker/policy.js), so both suites read a Dockerfile one way.
 //
-//   node derive.js derive --dockerfile docker/Dockerfile [--builder FILE] [--drop-start-interval]
-//       [--target STAGE]   (default: runtime; `service` for the gunicorn production command)
-//       prints the derived Containerfile: the real runtime stage and the stages it needs, verbatim
-//       (comments included), except: the Amazon Linux base comes from --build-arg BASE_IMAGE (the
-//       local Debian base), every dnf/microdnf/yum step is swapped for its Debian equivalent (or
-//       dropped, when the base already has it), the uv-based builder is replaced by FILE, and
-//       `probe` is the image the real Dockerfile's probe target built (--build-arg PROBE_IMAGE).
-//   node derive.js check --dockerfile docker/Dockerfile --derived FILE --config CONFIG.json
+//   node derive.js derive --dockerfile FILE [--builder FILE] [--drop-start-interval]
+//       [--default NAME=VALUE]...
+//       prints the derived Containerfile: the real last stage and the stages it needs, verbatim
+//       (comments included), except: every dnf/microdnf/yum step is swapped for its Debian
+//       equivalent (or dropped, when the base already has it), and the uv-based builder is replaced
+//       by --builder (debian-builder.Dockerfile). --default sets a global ARG's default (added when
+//       the file has none), so the local base (BASE_IMAGE), its Python (PYTHON_VERSION) and the
+//       modelled dependencies (VENV_EXTRAS) need no build flags: the derived file builds with the
+//       service's own command. Images come only from ARGs: the base (BASE_IMAGE) and the ones the
+//       caller must pass (an ARG without a default, such as HEALTHPROBE_IMAGE).
+//   node derive.js check --dockerfile FILE --derived FILE --config CONFIG.json
 //       [--build-arg NAME=VALUE]... [--no-start-interval]
-//       exits 1, listing every difference, when the derived file's runtime stage or the built
-//       image's config differs from what the
-//       real runtime stage declares: USER, WORKDIR, ENV, HEALTHCHECK, CMD, EXPOSE, COPY, LABEL.
+//       exits 1, listing every difference, when the derived file's last stage or the built image's
+//       config differs from what the real last stage declares: USER, WORKDIR, ENV, HEALTHCHECK,
+//       CMD, EXPOSE, VOLUME, COPY, LABEL.
 //       CONFIG.json: {"Config": <inspect .Config>, "HealthCheck": <podman's inspect .HealthCheck>}.
 const fs = require('fs');
 const path = require('path');
-const { parse, envOf, parseDuration } = require(path.join(__dirname, '..', 'docker', 'policy.js'));
+const { parse, envOf } = require(path.join(__dirname, '..', 'docker', 'policy.js'));
+const { parseDuration } = require(path.join(__dirname, '..', 'docker', 'duration.js'));
 
 const PKG_MANAGER = /^(dnf|dnf5|microdnf|yum)$/;
 // Each Amazon Linux package the real stages install, and what the local Debian base does instead.
@@ -37,7 +42,7 @@ function die(message) {
 }
 
 function args(argv) {
-  const out = { buildArgs: {} };
+  const out = { buildArgs: {}, defaults: {} };
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k];
     if (a === '--dockerfile') out.dockerfile = argv[++k];
@@ -45,11 +50,10 @@ function args(argv) {
     else if (a === '--derived') out.derived = argv[++k];
     else if (a === '--config') out.config = argv[++k];
     else if (a === '--drop-start-interval') out.dropStartInterval = true;
-    else if (a === '--target') out.target = argv[++k];
     else if (a === '--no-start-interval') out.noStartInterval = true;
-    else if (a === '--build-arg') {
+    else if (a === '--build-arg' || a === '--default') {
       const [n, ...v] = argv[++k].split('=');
-      out.buildArgs[n] = v.join('=');
+      out[a === '--default' ? 'defaults' : 'buildArgs'][n] = v.join('=');
     } else if (!out.command) out.command = a;
     else die(`unknown argument ${a}`);
   }
@@ -114,6 +118,23 @@ function stageOf(p, name) {
   return p.stages.find((s) => (s.name || '').toLowerCase() === name);
 }
 
+// The stage `docker build` builds without --target.
+function lastStage(p) {
+  return p.stages[p.stages.length - 1];
+}
+
+// The preamble (global ARGs and their comments) with the given defaults set: an `ARG NAME[=...]`
+// line is rewritten in place, a NAME the file lacks is appended.
+function withDefaults(preamble, defaults) {
+  let out = preamble.replace(/\s*$/, '\n');
+  for (const [name, value] of Object.entries(defaults)) {
+    const line = new RegExp(`^ARG ${name}(=.*)?$`, 'm');
+    const arg = `ARG ${name}=${/\s/.test(value) ? `"${value}"` : value}`;
+    out = line.test(out) ? out.replace(line, () => arg) : `${out}${arg}\n`;
+  }
+  return out;
+}
+
 function copyFroms(stage) {
   return stage.instructions.filter((i) => i.keyword === 'COPY')
     .map((i) => i.ins.getFlags().find((f) => f.getName() === 'from'))
@@ -142,7 +163,7 @@ function chunks(p) {
 function derive(opt) {
   const text = fs.readFileSync(opt.dockerfile, 'utf8');
   const p = parse(text);
-  const runtime = stageOf(p, opt.target || 'runtime') || die(`no stage ${opt.target}`);
+  const runtime = lastStage(p);
   const builderText = fs.readFileSync(opt.builder || path.join(__dirname, 'debian-builder.Dockerfile'), 'utf8');
   const { preamble, chunks: texts } = chunks(p);
 
@@ -152,7 +173,7 @@ function derive(opt) {
     if (!s || needed.has(s)) return;
     needed.add(s);
     if (s.parent) visit(s.parent);
-    if (s.name === 'builder' || s.name === 'probe') return; // replaced below: their inputs are not needed
+    if (s.name === 'builder') return; // replaced below: its inputs are not needed
     for (const from of copyFroms(s)) visit(stageOf(p, from.toLowerCase()));
   };
   visit(runtime);
@@ -162,24 +183,19 @@ function derive(opt) {
   }
 
   const out = [];
-  out.push(preamble.replace(/\s*$/, '\n'));
-  out.push('\n# ===== GENERATED by tests/container/derive.js from docker/Dockerfile: do not edit. =====\n'
-    + '# Only the base image, the package steps, the builder and the probe\'s source differ.\n'
-    + '# The probe image the real Dockerfile\'s `probe` target built (like --build-context probe=...).\n'
-    + 'ARG PROBE_IMAGE\n');
+  out.push(withDefaults(preamble, opt.defaults));
+  out.push(`\n# ===== GENERATED by tests/container/derive.js from ${path.basename(path.dirname(opt.dockerfile))}/${path.basename(opt.dockerfile)}: do not edit. =====\n`
+    + '# Only the ARG defaults above, the package steps and the builder differ.\n');
   for (const s of p.stages) {
     if (!needed.has(s)) continue;
-    if (s.name === 'probe') {
-      out.push('\nFROM ${PROBE_IMAGE} AS probe\n');
-      continue;
-    }
     if (s.name === 'builder') {
       out.push(`\n${builderText.replace(/\s*$/, '\n')}`);
       continue;
     }
     const root = s.parent ? null : s.from.getArguments().map((a) => a.getValue()).find((v) => !v.startsWith('--'));
-    if (root && root !== 'scratch' && root !== '${BASE_IMAGE}') {
-      die(`stage '${s.name}' is built FROM ${root}: only \${BASE_IMAGE}, scratch and other stages can be built here`);
+    const callerArg = /^\$\{?(\w+)\}?$/.exec(root || '');
+    if (root && root !== 'scratch' && root !== '${BASE_IMAGE}' && !(callerArg && p.requiredArgs.has(callerArg[1]))) {
+      die(`stage '${s.name || '(last)'}' is built FROM ${root}: only \${BASE_IMAGE}, an ARG the caller passes, scratch and other stages can be built here`);
     }
     const { begin, text: chunk } = texts.get(s);
     const starts = lineStarts(p.text);
@@ -220,7 +236,7 @@ function hcFlags(ins) {
 
 // The exec-form JSON array of a CMD/HEALTHCHECK instruction's text.
 function execForm(text) {
-  const m = text.match(/(\[[\s\S]*\])\s*$/);
+  const m = text.replace(/\\\r?\n/g, ' ').match(/(\[[\s\S]*\])\s*$/);
   if (!m) return null;
   try { return JSON.parse(m[1]); } catch { return null; }
 }
@@ -229,8 +245,8 @@ function check(opt) {
   const problems = [];
   const real = parse(fs.readFileSync(opt.dockerfile, 'utf8'));
   const derived = parse(fs.readFileSync(opt.derived, 'utf8'));
-  const rRuntime = stageOf(real, 'runtime') || real.stages[real.stages.length - 1];
-  const dRuntime = stageOf(derived, 'runtime') || derived.stages[derived.stages.length - 1];
+  const rRuntime = lastStage(real);
+  const dRuntime = lastStage(derived);
 
   // 1. The derived file's runtime stage and the stages it is built FROM (app, base): same
   // instructions, in the same order, except RUN.
@@ -294,6 +310,10 @@ function check(opt) {
         if (!(have[k] || '').startsWith(prefix)) problems.push(`image ENV ${k}='${have[k]}', real declares '${v}'`);
       } else if (have[k] !== v) problems.push(`image ENV ${k}='${have[k]}', real '${v}'`);
     }
+    const volumes = inChain(rRuntime).flatMap((x) => x.instructions).filter((i) => i.keyword === 'VOLUME')
+      .flatMap((i) => { const v = i.text.replace(/^VOLUME\s+/i, '').trim(); return v.startsWith('[') ? JSON.parse(v) : v.split(/\s+/); });
+    const gotVolumes = Object.keys(cfg.Volumes || {}).sort();
+    if (JSON.stringify(gotVolumes) !== JSON.stringify([...volumes].sort())) problems.push(`image Volumes ${gotVolumes.join(',') || '(none)'}, real ${volumes.join(',') || '(none)'}`);
     const exposed = inChain(rRuntime).flatMap((x) => x.instructions).filter((i) => i.keyword === 'EXPOSE')
       .flatMap((i) => i.ins.getArguments().map((a) => (a.getValue().includes('/') ? a.getValue() : `${a.getValue()}/tcp`)));
     for (const port of exposed) {
@@ -303,7 +323,7 @@ function check(opt) {
 
   for (const msg of problems) process.stdout.write(`drift: ${msg}\n`);
   if (problems.length) process.exit(1);
-  process.stdout.write(`no drift: runtime stage (${ri.length} instructions) and image config match docker/Dockerfile\n`);
+  process.stdout.write(`no drift: last stage (${ri.length} instructions) and image config match ${opt.dockerfile}\n`);
 }
 
 const opt = args(process.argv.slice(2));

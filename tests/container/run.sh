@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The container proof: docker/Dockerfile's runtime contract under a real container engine.
+# The container proof: docker/Dockerfile, the drop-in, under a real container engine, adopted the way
+# the service's maintainers would adopt it and run the way ECS runs it.
 #
 #   tests/container/run.sh            (root; CTest label `container`)
 #
@@ -8,19 +9,26 @@
 #    says so and FAILS, unless HEALTHPROBE_CONTAINER_TESTS=skip is set (then exit 77: skipped).
 # 2. a Debian bookworm base (debootstrap minbase + python3 + python3-venv), cached as
 #    /var/tmp/healthprobe-base-<hash of its recipe>.tar, imported as a local image.
-# 3. builds docker/Dockerfile's `probe` target on that base and exports the binary: static, reports.
-# 4. derives a runtime-contract image from docker/Dockerfile's runtime stage (derive.js: only the base,
-#    the package steps and the builder differ) and fails if the two drift. The build itself runs the
-#    probe against the venv: a wrong WEBHOOK_REQUIRE or a builder-only interpreter fails the build.
-# 5. runs it --read-only with exactly the documented volumes (a tmpfs /tmp; /dev/shm is the engine's)
-#    as its own user; the engine runs the HEALTHCHECK. Also: no volume at all (the default writable
-#    dir is /dev/shm), a worker (HEALTHPROBE_URL=none, no server), and the `service` target: the
-#    stand-in served by gunicorn with uvicorn workers, the production command.
+# 3. builds the probe image from the root Dockerfile on that base: FROM scratch, a static probe.
+# 4. adopts the drop-in as a maintainer would: copies docker/standin/ (the service's docker/ directory
+#    in miniature), copies docker/Dockerfile over its Dockerfile, and builds it with the service's own
+#    command plus the probe's image: `build --file Dockerfile --build-arg VERSION=V
+#    --build-arg HEALTHPROBE_IMAGE=<step 3> .`. Amazon Linux cannot be built here, so the copy is
+#    derived for the local base first (derive.js: only ARG defaults, package steps and the builder
+#    change) and the drift check fails if the image's contract differs from docker/Dockerfile's.
+#    The build itself runs the probe against the venv: a wrong WEBHOOK_REQUIRE fails it.
+# 5. the service's smoke test (its scripts/test-minimal.sh: "Booting worker with pid", then /health)
+#    for the web container and both consumers, the ECS way: read-only root, /tmp a task volume
+#    that starts empty, root-owned, 0755. With the image's VOLUME copied in (a named volume, filled
+#    from the image like an ECS volume from a VOLUME) all three stay healthy over several checks
+#    and log no "Read-only file system" and no "Control server error"; as a plain bind mount (ECS
+#    without the VOLUME) the consumers' probe reports the EACCES.
 # 6. breaks it one way at a time and reads the engine's verdict and the probe's reason it stored.
-# 7. nothing to build with, no caches, no shell needed by the HEALTHCHECK.
-# 8. size against the image before the rework, rebuilt the old way on the same base.
-# Closes with "N passed, M failed"; exit 1 on any failure. Cleans up its containers and images on
-# exit; the base tarball stays as the cache. Set HEALTHPROBE_CONTAINER_ENGINE=docker|podman to choose.
+# 7. nothing to build with, no caches, no shell needed by the HEALTHCHECK; today's user and group.
+# 8. size against today's image (docker/standin/Dockerfile, derived the same way) and the image
+#    before any rework, on the same base with the same modelled venv.
+# Closes with "N passed, M failed"; exit 1 on any failure. Cleans up its containers, volumes and
+# images on exit; the base tarball stays as the cache. Set HEALTHPROBE_CONTAINER_ENGINE=docker|podman.
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -81,7 +89,10 @@ cleanup() {
   if [ -n "$engine" ]; then
     local c ids
     for c in $(eng ps -a --format '{{.Names}}' 2>/dev/null | grep "^$run_id-" || true); do
-      eng rm -f -t 0 "$c" >/dev/null 2>&1 || eng rm -f "$c" >/dev/null 2>&1 || true
+      eng rm -f -v -t 0 "$c" >/dev/null 2>&1 || eng rm -f -v "$c" >/dev/null 2>&1 || true
+    done
+    for c in $(eng volume ls --format '{{.Name}}' 2>/dev/null | grep "^$run_id-" || true); do
+      eng volume rm -f "$c" >/dev/null 2>&1 || true
     done
     # Our tags first (an image that was already there, reused from the layer cache, is only untagged),
     # then every image id that was not there before the run: the build layers.
@@ -211,157 +222,240 @@ if ! eng_build -f "$work/Containerfile.si" "$work" >"$work/logs/build-si.log" 2>
 fi
 
 # ------------------------------------------------------------------------------------------------
-phase "docker/Dockerfile --target probe (builder: the local base)"
+phase "the probe image: the root Dockerfile (builder: the local base)"
 # ------------------------------------------------------------------------------------------------
 probe_image="localhost/$run_id-probe:latest"
 out="$work/probe-out"
-probe_args=(-f "$root/docker/Dockerfile" --target probe --build-arg "PROBE_BUILDER_IMAGE=$base_image" "$root")
+probe_args=(-f "$root/Dockerfile" --build-arg "PROBE_BUILDER_IMAGE=$base_image" "$root")
 if eng_build -t "$probe_image" "${probe_args[@]}" >"$work/logs/probe.log" 2>&1; then
-  pass "probe target builds from docker/Dockerfile on the local base ($((SECONDS))s so far)"
+  pass "the probe image builds from the root Dockerfile on the local base ($((SECONDS))s so far)"
 else
-  log_tail "$work/logs/probe.log" 25; fatal "probe target builds from docker/Dockerfile on the local base"
+  log_tail "$work/logs/probe.log" 25; fatal "the probe image builds from the root Dockerfile on the local base"
 fi
 # The same build again with an output: served from the layers just built, it exports /healthprobe
-# exactly as `docker buildx build --target probe --output type=local,dest=out .` does.
+# exactly as `docker buildx build --output type=local,dest=out .` does.
 eng_build -o "type=local,dest=$out" "${probe_args[@]}" >"$work/logs/probe-export.log" 2>&1
 probe="$out/healthprobe"
 detail="$(tail -n 3 "$work/logs/probe-export.log")"
-check "probe target exports /healthprobe (--output type=local)" test -x "$probe"
+check "the build exports /healthprobe (--output type=local)" test -x "$probe"
 [ -x "$probe" ] || finish
+# The image's filesystem, listed from an export: what is there, whatever PATH or shell it has.
+listing() { local c; c="$(eng create "$1" 2>/dev/null)" && eng export "$c" | tar -t; eng rm -f -v "$c" >/dev/null 2>&1; }
+probe_files="$(listing "$probe_image" | grep -v '/$' | tr '\n' ' ')"
+detail="files: $probe_files"
+check "the probe image holds one file, /healthprobe" eval '[ "$probe_files" = "healthprobe " ]'
 ftype="$(file -b "$probe")"
 detail="file: $ftype"
 check "exported probe is statically linked" grep -Eq 'statically linked|static-pie linked' <<<"$ftype"
 echo "       file: $ftype; $(stat -c %s "$probe") bytes"
-version="$(env -i "$probe" --version 2>&1)"
-detail="--version printed: $version"
-check "exported probe runs from an empty environment: $version" grep -Eq '^healthprobe [0-9]+\.[0-9]+\.[0-9]+' <<<"$version"
+version_line="$(env -i "$probe" --version 2>&1)"
+detail="--version printed: $version_line"
+check "exported probe runs from an empty environment: $version_line" grep -Eq '^healthprobe [0-9]+\.[0-9]+\.[0-9]+' <<<"$version_line"
 # A port nothing listens on: bind an ephemeral one and let it go.
 port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 rc=0; report="$(env -i "$probe" --url "http://127.0.0.1:$port/health" --venv none 2>&1)" || rc=$?
 detail="exit $rc; report: $(head -n 1 <<<"$report")"
 check "probe against a stopped port exits 1 and says why" \
   eval '[ "$rc" -eq 1 ] && grep -Eq "^unhealthy: webhook:http nothing accepts connections on 127\.0\.0\.1:$port" <<<"$report"'
-echo "       $(head -n 1 <<<"$report")"
 
 # ------------------------------------------------------------------------------------------------
-phase "runtime-contract image, derived from docker/Dockerfile"
+phase "the drop-in, adopted and built as the service's CI builds it"
 # ------------------------------------------------------------------------------------------------
-derived="$work/Containerfile.contract"
-contract="localhost/$run_id-contract:latest"
-service_image="localhost/$run_id-service:latest"
-noshell="localhost/$run_id-noshell:latest"
 py=3.11   # bookworm's python3 (the real image's PYTHON_VERSION is an AL2023 python3.X)
 # The service's third-party dependencies, modelled with Debian's builds of the same projects (no
 # PyPI here): the production server (gunicorn, uvicorn) and the AWS SDK the service uses (boto3).
 # The real lock has more (benchling-sdk, quilt3, ...): the venv here is smaller than the real one.
 venv_extras="gunicorn python3-uvicorn python3-boto3"
-node "$here/derive.js" derive --dockerfile "$root/docker/Dockerfile" "${derive_flags[@]}" >"$derived" 2>"$work/logs/derive.log" \
-  || { cat "$work/logs/derive.log"; fatal "derive the runtime-contract Containerfile from docker/Dockerfile"; }
-pass "runtime-contract Containerfile derived from docker/Dockerfile ($(grep -c '^FROM' "$derived") stages)"
-contract_args=(-f "$derived" --build-arg "BASE_IMAGE=$base_image" --build-arg "PROBE_IMAGE=$probe_image"
-  --build-arg "PYTHON_VERSION=$py" --build-arg "VENV_EXTRAS=$venv_extras" "$root")
-eng_build -t "$contract" "${contract_args[@]}" >"$work/logs/contract.log" 2>&1 \
-  || { log_tail "$work/logs/contract.log" 25; fatal "runtime-contract image builds"; }
-pass "runtime-contract image builds"
+version=0.18.1   # as the service's CI passes it: the tag v0.18.1 without its "v"
+dropin="localhost/$run_id-dropin:latest"
+today="localhost/$run_id-today:latest"
+noshell="localhost/$run_id-noshell:latest"
+# The service's docker/ directory: the stand-in's tracked content, no build leftovers.
+copy_service_dir() {
+  mkdir -p "$1" && tar -C "$root/docker/standin" --exclude=__pycache__ --exclude=.venv --exclude=build \
+    --exclude='*.egg-info' -c . | tar -C "$1" -x
+}
+# AL2023 cannot be built here: a Dockerfile is swapped for its derivation for the local base, whose
+# ARG defaults (base, Python, the modelled dependencies) make the service's own command build it.
+derive_for_here() {
+  node "$here/derive.js" derive --dockerfile "$1" --default "BASE_IMAGE=$base_image" --default "PYTHON_VERSION=$py" \
+    --default "VENV_EXTRAS=$venv_extras" "${derive_flags[@]}" 2>>"$work/logs/derive.log"
+}
+service="$work/service"
+copy_service_dir "$service"
+# The maintainer's step: the drop-in over the service's Dockerfile.
+cp "$root/docker/Dockerfile" "$service/Dockerfile"
+derive_for_here "$service/Dockerfile" >"$service/Dockerfile.derived" \
+  || { cat "$work/logs/derive.log"; fatal "derive docker/Dockerfile for the local base"; }
+mv "$service/Dockerfile.derived" "$service/Dockerfile"
+pass "docker/Dockerfile copied over the service directory's Dockerfile, derived for the local base ($(grep -c '^FROM' "$service/Dockerfile") stages)"
+# The service's command (docker/scripts/docker.py), plus the probe's image: nothing else.
+build_service() { (cd "$service" && eng_build --file Dockerfile --build-arg "VERSION=$version" "$@" .); }
+echo "       (cd service && build --file Dockerfile --build-arg VERSION=$version --build-arg HEALTHPROBE_IMAGE=$probe_image --tag $dropin .)"
+build_service --build-arg "HEALTHPROBE_IMAGE=$probe_image" --tag "$dropin" >"$work/logs/dropin.log" 2>&1 \
+  || { log_tail "$work/logs/dropin.log" 25; fatal "the drop-in builds with the service's command"; }
+pass "the drop-in builds with the service's command and the probe's image"
 
 inspect_config() {
   if [ "$engine" = podman ]; then eng image inspect --format '{"Config":{{json .Config}},"HealthCheck":{{json .HealthCheck}}}' "$1"
   else eng image inspect --format '{"Config":{{json .Config}}}' "$1"; fi
 }
-inspect_config "$contract" >"$work/contract-config.json"
+inspect_config "$dropin" >"$work/dropin-config.json"
 drift() { node "$here/derive.js" check --dockerfile "$root/docker/Dockerfile" --derived "$1" --config "$2" \
-  --build-arg "PYTHON_VERSION=$py" "${check_flags[@]}"; }
-drift_out="$(drift "$derived" "$work/contract-config.json" 2>&1)"; drift_rc=$?
+  --build-arg "VERSION=$version" --build-arg "PYTHON_VERSION=$py" "${check_flags[@]}"; }
+drift_out="$(drift "$service/Dockerfile" "$work/dropin-config.json" 2>&1)"; drift_rc=$?
 detail="$drift_out"
-check "no drift: the image's USER, WORKDIR, ENV, HEALTHCHECK, CMD, EXPOSE match docker/Dockerfile's runtime stage" \
+check "no drift: the image's USER, WORKDIR, ENV, VOLUME, HEALTHCHECK, CMD, EXPOSE match docker/Dockerfile's last stage" \
   eval '[ "$drift_rc" -eq 0 ]'
 [ "${#check_flags[@]}" -eq 0 ] || echo "       (HEALTHCHECK --start-interval not compared: $engine cannot build it)"
-# The drift check must be able to fail: a derived file whose USER moved, and an image whose CMD did.
-sed 's/^USER .*/USER root/' "$derived" >"$work/drifted.Containerfile"
-sed 's#"Cmd":\[[^]]*\]#"Cmd":["uv","run","python","-m","src.app"]#' "$work/contract-config.json" >"$work/drifted-config.json"
-out1="$(drift "$work/drifted.Containerfile" "$work/contract-config.json" 2>&1)"; rc1=$?
-out2="$(drift "$derived" "$work/drifted-config.json" 2>&1)"; rc2=$?
-detail="drifted USER: exit $rc1 ($out1); drifted Cmd: exit $rc2 ($out2)"
-check "drift check fails on a drifted USER and on a drifted CMD (control)" \
-  eval '[ $rc1 -eq 1 ] && grep -q "USER root" <<<"$out1" && [ $rc2 -eq 1 ] && grep -q "image Cmd" <<<"$out2"'
+# The drift check must be able to fail: a derived file whose USER moved, an image whose CMD did,
+# and an image without the /tmp volume.
+sed 's/^USER .*/USER root/' "$service/Dockerfile" >"$work/drifted.Containerfile"
+sed 's#"Cmd":\[[^]]*\]#"Cmd":["uv","run","python","-m","src.app"]#' "$work/dropin-config.json" >"$work/drifted-config.json"
+node -e 'const c = JSON.parse(require("fs").readFileSync(process.argv[1])); c.Config.Volumes = null
+  process.stdout.write(JSON.stringify(c))' "$work/dropin-config.json" >"$work/novolume-config.json"
+out1="$(drift "$work/drifted.Containerfile" "$work/dropin-config.json" 2>&1)"; rc1=$?
+out2="$(drift "$service/Dockerfile" "$work/drifted-config.json" 2>&1)"; rc2=$?
+out3="$(drift "$service/Dockerfile" "$work/novolume-config.json" 2>&1)"; rc3=$?
+detail="drifted USER: exit $rc1 ($out1); drifted Cmd: exit $rc2 ($out2); no volume: exit $rc3 ($out3)"
+check "drift check fails on a drifted USER, a drifted CMD and a missing /tmp volume (control)" \
+  eval '[ $rc1 -eq 1 ] && grep -q "USER root" <<<"$out1" && [ $rc2 -eq 1 ] && grep -q "image Cmd" <<<"$out2" && [ $rc3 -eq 1 ] && grep -q "image Volumes" <<<"$out3"'
 
 # Fail the build, not the deploy: the build runs the probe against the venv (--no-http), so a wrong
-# WEBHOOK_REQUIRE (the name the docs once gave for the real service) stops `build` with its message.
-rc=0; eng_build -t "localhost/$run_id-wrongreq:latest" "${contract_args[@]}" --build-arg WEBHOOK_REQUIRE=benchling-webhook \
-  >"$work/logs/wrong-require.log" 2>&1 || rc=$?
+# WEBHOOK_REQUIRE (benchling-webhook is the npm package, not the distribution) stops it.
+rc=0; build_service --build-arg "HEALTHPROBE_IMAGE=$probe_image" --build-arg WEBHOOK_REQUIRE=benchling-webhook \
+  --tag "localhost/$run_id-wrongreq:latest" >"$work/logs/wrong-require.log" 2>&1 || rc=$?
 detail="exit $rc; $(grep -E 'unhealthy|venv:' "$work/logs/wrong-require.log" | head -n 3 | tr '\n' ' ')"
 check "a build with WEBHOOK_REQUIRE=benchling-webhook fails with the probe's message" \
   eval '[ "$rc" -ne 0 ] && grep -Eq "^unhealthy: venv:packages missing from /app/\.venv/lib/python$py/site-packages: benchling-webhook" "$work/logs/wrong-require.log"'
 grep -E '^unhealthy:' "$work/logs/wrong-require.log" | head -n 1 | sed 's/^/       build log: /'
 # The classic multi-stage mistake: the venv made against an interpreter only the builder has.
-rc=0; eng_build -t "localhost/$run_id-dangling:latest" "${contract_args[@]}" --build-arg "VENV_PYTHON=/opt/builder-python/bin/python$py" \
-  >"$work/logs/dangling.log" 2>&1 || rc=$?
+rc=0; build_service --build-arg "HEALTHPROBE_IMAGE=$probe_image" --build-arg "VENV_PYTHON=/opt/builder-python/bin/python$py" \
+  --tag "localhost/$run_id-dangling:latest" >"$work/logs/dangling.log" 2>&1 || rc=$?
 detail="exit $rc; $(grep -E 'unhealthy|venv:python' "$work/logs/dangling.log" | head -n 3 | tr '\n' ' ')"
 check "a build whose venv points at a builder-only interpreter fails with the probe's message" \
   eval '[ "$rc" -ne 0 ] && grep -Eq "^unhealthy: venv:python .*/opt/builder-python/bin" "$work/logs/dangling.log"'
 grep -E '^unhealthy:' "$work/logs/dangling.log" | head -n 1 | sed 's/^/       build log: /'
-# The production command (`--target service`): gunicorn + uvicorn workers serving the stand-in's
-# create_app(), with the modelled dependencies in the venv.
-node "$here/derive.js" derive --dockerfile "$root/docker/Dockerfile" --target service "${derive_flags[@]}" \
-  >"$work/Containerfile.service" 2>>"$work/logs/derive.log" || fatal "derive the service target"
-service_args=("${contract_args[@]}"); service_args[1]="$work/Containerfile.service"
-eng_build -t "$service_image" "${service_args[@]}" >"$work/logs/service.log" 2>&1 \
-  || { log_tail "$work/logs/service.log" 25; fatal "service target (gunicorn) image builds"; }
-pass "service target (gunicorn + uvicorn workers) image builds"
+# No probe release exists yet, so the ARG has no default: the service's command alone must stop.
+rc=0; build_service --tag "localhost/$run_id-noprobe:latest" >"$work/logs/noprobe.log" 2>&1 || rc=$?
+detail="exit $rc; $(tail -n 2 "$work/logs/noprobe.log" | tr '\n' ' ')"
+check "without --build-arg HEALTHPROBE_IMAGE the build stops, naming it (no probe release to default to yet)" \
+  eval '[ "$rc" -ne 0 ] && grep -q "HEALTHPROBE_IMAGE" "$work/logs/noprobe.log"'
+grep -m1 'HEALTHPROBE_IMAGE' "$work/logs/noprobe.log" | cut -c1-200 | sed 's/^/       build log: /'
+
+# gunicorn's control socket: off through /app/gunicorn.conf.py, which Debian's gunicorn 20.1 must
+# accept (it skips the setting it does not know) while it refuses the flag gunicorn 25 would take.
+gunicorn_version="gunicorn $(eng_run --rm --entrypoint /app/.venv/bin/python "$dropin" -m gunicorn --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -n 1)"
+rc=0; printed="$(eng_run --rm --entrypoint /app/.venv/bin/python "$dropin" -m gunicorn --config /app/gunicorn.conf.py \
+  --print-config 'src.app:create_app()' 2>&1)" || rc=$?
+conf="$(eng_run --rm --entrypoint /bin/cat "$dropin" /app/gunicorn.conf.py 2>/dev/null)"
+detail="$gunicorn_version; exit $rc; /app/gunicorn.conf.py: $conf; $(tail -n 3 <<<"$printed")"
+check "$gunicorn_version loads /app/gunicorn.conf.py (control_socket_disable = True) without an error" \
+  eval '[ "$rc" -eq 0 ] && grep -qx "control_socket_disable = True" <<<"$conf" && grep -Eq "^config +=.*/app/gunicorn.conf.py" <<<"$printed"'
+rc=0; refused="$(eng_run --rm --entrypoint /app/.venv/bin/python "$dropin" -m gunicorn --no-control-socket \
+  --check-config 'src.app:create_app()' 2>&1)" || rc=$?
+detail="exit $rc: $(tail -n 2 <<<"$refused")"
+check "control: the same gunicorn exits on --no-control-socket (why the image uses the config file)" \
+  eval '[ "$rc" -ne 0 ] && grep -q "unrecognized arguments: --no-control-socket" <<<"$refused"'
+
 # The HEALTHCHECK must need no shell: the same image with every shell removed.
-app_user="$(eng image inspect --format '{{.Config.User}}' "$contract")"
-cat >"$work/Containerfile.noshell" <<'EOF'
+app_user="$(eng image inspect --format '{{.Config.User}}' "$dropin")"
+cat >"$work/Containerfile.noshell" <<'NOSHELL'
 ARG IMAGE
 FROM ${IMAGE}
 ARG APP_USER
 USER root
 RUN ["/usr/bin/rm", "-f", "/usr/bin/sh", "/usr/bin/dash", "/usr/bin/bash", "/usr/bin/rbash", "/bin/sh", "/bin/bash"]
 USER ${APP_USER}
-EOF
-eng_build -t "$noshell" -f "$work/Containerfile.noshell" --build-arg "IMAGE=$contract" --build-arg "APP_USER=$app_user" "$work" \
+NOSHELL
+eng_build -t "$noshell" -f "$work/Containerfile.noshell" --build-arg "IMAGE=$dropin" --build-arg "APP_USER=$app_user" "$work" \
   >"$work/logs/noshell.log" 2>&1 || { log_tail "$work/logs/noshell.log"; fatal "shell-less image builds"; }
 # A control for the cache rules: the same image with the caches an old-style build leaves.
 dirty="localhost/$run_id-dirty:latest"
 printf 'ARG IMAGE\nFROM ${IMAGE}\nUSER root\nRUN ["/usr/bin/mkdir", "-p", "/root/.cache/pip", "/home/%s/.cache/uv"]\n' "$app_user" \
   >"$work/Containerfile.dirty"
-eng_build -t "$dirty" -f "$work/Containerfile.dirty" --build-arg "IMAGE=$contract" "$work" >"$work/logs/dirty.log" 2>&1 \
+eng_build -t "$dirty" -f "$work/Containerfile.dirty" --build-arg "IMAGE=$dropin" "$work" >"$work/logs/dirty.log" 2>&1 \
   || { log_tail "$work/logs/dirty.log"; fatal "cache-control image builds"; }
+
+# ------------------------------------------------------------------------------------------------
+phase "today's image (docker/standin/Dockerfile), built the same way"
+# ------------------------------------------------------------------------------------------------
+today_dir="$work/today"
+copy_service_dir "$today_dir"
+derive_for_here "$today_dir/Dockerfile" >"$today_dir/Dockerfile.derived" \
+  || { cat "$work/logs/derive.log"; fatal "derive docker/standin/Dockerfile for the local base"; }
+mv "$today_dir/Dockerfile.derived" "$today_dir/Dockerfile"
+(cd "$today_dir" && eng_build --file Dockerfile --build-arg "VERSION=$version" --tag "$today" .) >"$work/logs/today.log" 2>&1 \
+  || { log_tail "$work/logs/today.log" 25; fatal "today's image builds with the service's command"; }
+pass "today's image builds with the service's command"
+id_of() { eng_run --rm --entrypoint /bin/sh "$1" -c 'echo "$(id) home=$HOME"' 2>/dev/null; }
+ours="$(id_of "$dropin")"; theirs="$(id_of "$today")"
+detail="drop-in: $ours; today: $theirs"
+check "the drop-in runs as today's user: $ours" eval '[ "$ours" = "$theirs" ] && grep -q "^uid=1000(appuser) gid=[0-9]*(appuser)" <<<"$ours"'
 
 # ------------------------------------------------------------------------------------------------
 phase "run read-only as $app_user; the engine runs the HEALTHCHECK"
 # ------------------------------------------------------------------------------------------------
 ro=(--read-only --tmpfs /tmp)
-# A read-only root without a writable /tmp: podman mounts tmpfs on /tmp by itself unless told not to.
-ro_bare=(--read-only); [ "$engine" = podman ] && ro_bare+=(--read-only-tmpfs=false)
+# A read-only /tmp, whatever the image declares there (a VOLUME would otherwise make it writable).
+ro_tmp=(--read-only --tmpfs /tmp:ro)
 start() { local name="$run_id-$1"; shift; eng_run -d --name "$name" "$@" >>"$work/logs/run.log" 2>&1 || fail "start container $name" "$(tail -n 2 "$work/logs/run.log")"; }
-app_cmd="$(eng image inspect --format '{{join .Config.Cmd " "}}' "$contract")"
-start healthy "${ro[@]}" "$contract"
-start degraded "${ro[@]}" -e WEBHOOK_MODE=degraded "$contract"
+# A one-process server (the stand-in's own, standard library), for the cases that kill or freeze
+# the server: gunicorn's master and workers would outlive a single kill.
+app_cmd="/app/.venv/bin/python -m src.app"
+# The consumers' health check, as MIGRATING.md's task definition gives it (here in the engine's
+# shell form, which docker and podman both take).
+consumer_check="/usr/local/bin/healthprobe --no-http --writable /tmp --timeout 3s"
+# The environment of the service's smoke test (scripts/test-minimal.sh), and the consumers' queues.
+smoke_env=(-e PORT=8080 -e AWS_REGION=us-east-1 -e PACKAGER_SQS_URL=https://sqs.us-east-1.amazonaws.com/000000000000/test-queue
+  -e QUILT_WEB_HOST=https://example.quiltdata.com -e ATHENA_USER_DATABASE=test_db -e BenchlingSecret=test-secret
+  -e PACKAGE_EVENT_QUEUE_URL=https://sqs.us-east-1.amazonaws.com/000000000000/package-events
+  -e PACKAGING_REQUEST_QUEUE_URL=https://sqs.us-east-1.amazonaws.com/000000000000/packaging.fifo)
+start_trio() { # NAME-PREFIX MOUNT...: the web container and both consumers, sharing one /tmp
+  local p="$1"; shift
+  start "$p-web" --read-only "$@" "${smoke_env[@]}" "$dropin"
+  start "$p-events" --read-only "$@" "${smoke_env[@]}" --health-cmd "$consumer_check" "$dropin" python -m src.sqs_consumer
+  start "$p-packaging" --read-only "$@" "${smoke_env[@]}" --health-cmd "$consumer_check" "$dropin" python -m src.packaging_consumer
+}
+
+# ECS mounts a task volume at /tmp that starts empty, owned by root, mode 0755. With the image's
+# VOLUME at that path ECS fills it with a copy of the image's /tmp (mode 1777); without it, it stays
+# as it was made. A fresh named volume behaves like the first (the engine copies the image's
+# directory, contents and mode, into an empty named volume on first use), a bind mount of an empty
+# root-owned 0755 directory like the second (nothing is copied into a bind mount).
+ecs_volume="$run_id-tmp"
+eng volume create "$ecs_volume" >/dev/null || fatal "create the named volume $ecs_volume"
+vol_dir="$(eng volume inspect --format '{{.Mountpoint}}' "$ecs_volume")"
+vol_before="$(stat -c '%U:%G %a' "$vol_dir") $(ls -A "$vol_dir" | wc -l) entries"
+ecs_bare="$work/ecs-tmp"
+install -d -o root -g root -m 0755 "$ecs_bare"
+bare_before="$(stat -c '%U:%G %a' "$ecs_bare") $(ls -A "$ecs_bare" | wc -l) entries"
+detail="named volume: $vol_before; bind directory: $bare_before"
+check "both /tmp sources start as ECS makes a task volume: empty, root:root, 0755" \
+  eval '[ "$vol_before" = "root:root 755 0 entries" ] && [ "$bare_before" = "root:root 755 0 entries" ]'
+start_trio ecs -v "$ecs_volume:/tmp"
+start_trio bare -v "$ecs_bare:/tmp"
+
+start healthy "${ro[@]}" "$dropin"
+start degraded "${ro[@]}" -e WEBHOOK_MODE=degraded "$dropin"
+# /tmp read-only: gunicorn writes only /dev/shm, so the image's default check still passes.
+start notmp "${ro_tmp[@]}" "$dropin"
 # The server must not be PID 1 for "killed": its death would end the container and no check would
-# run. A shell parent stands in for a supervisor (a gunicorn master); the command is the image's.
-start killed "${ro[@]}" --entrypoint /bin/sh "$contract" -c "$app_cmd & exec sleep infinity"
-# Its own CMD cannot start (asserted below), so the system Python serves while the venv dangles.
-# A read-only root and no volume at all: the server writes only /dev/shm, and so the default passes.
-start no-volumes "${ro_bare[@]}" "$contract"
-# A container that does rely on /tmp says so (HEALTHPROBE_WRITABLE=/tmp) and lacks the volume.
-start tmp-needed "${ro_bare[@]}" -e HEALTHPROBE_WRITABLE=/tmp "$contract"
-# Worker containers: the image's venv, no HTTP server (a stand-in for python -m src.sqs_consumer).
-worker_cmd=(/app/.venv/bin/python -c 'import time; print("consuming", flush=True); time.sleep(86400)')
-start worker "${ro[@]}" -e HEALTHPROBE_URL=none -e HEALTHPROBE_WRITABLE=/tmp "$contract" "${worker_cmd[@]}"
-start worker-http "${ro[@]}" "$contract" "${worker_cmd[@]}"
-# The production command on a read-only root with the documented volumes.
-start service "${ro[@]}" "$service_image"
-# ... and with no volume at all: the evidence that gunicorn writes nothing but /dev/shm.
-start service-novol "${ro_bare[@]}" "$service_image"
-start hung "${ro[@]}" "$contract"
+# run. A shell parent stands in for a supervisor.
+start killed "${ro[@]}" --entrypoint /bin/sh "$dropin" -c "$app_cmd & exec sleep infinity"
+# A consumer that relies on /tmp (its check says so) where /tmp is read-only.
+start tmp-needed "${ro_tmp[@]}" --health-cmd "$consumer_check" "$dropin" python -m src.sqs_consumer
+# Control: a consumer with the image's own check, which probes a web server it does not run.
+start worker-http "${ro[@]}" "$dropin" python -m src.sqs_consumer
+start hung "${ro[@]}" "$dropin" $app_cmd
 start noshell "${ro[@]}" "$noshell"
 # Controls for the no-shell case: a shell-form check passes with a shell, and cannot without one.
-start shellform "${ro[@]}" --health-cmd healthprobe "$contract"
+start shellform "${ro[@]}" --health-cmd healthprobe "$dropin"
 start noshell-shellform "${ro[@]}" --health-cmd healthprobe "$noshell"
 t_started=$SECONDS
 # The image's own HEALTHCHECK settings, as the engine stored them.
 hc() { node -e 'const c = JSON.parse(require("fs").readFileSync(process.argv[1]));
-  console.log((c.Config.Healthcheck || c.HealthCheck || {})[process.argv[2]] || 0)' "$work/contract-config.json" "$1"; }
+  console.log((c.Config.Healthcheck || c.HealthCheck || {})[process.argv[2]] || 0)' "$work/dropin-config.json" "$1"; }
 start_period_s=$(( $(hc StartPeriod) / 1000000000 ))
 retries="$(hc Retries)"
 hc_timeout_ms=$(( $(hc Timeout) / 1000000 ))
@@ -444,48 +538,81 @@ verdict() {
   for re in "$@"; do grep -Eq -- "$re" <<<"$output" || { detail="stored log lacks /$re/: $output"; return 1; }; done
 }
 
+
+# ------------------------------------------------------------------------------------------------
+phase "the service's smoke test, the ECS way: read-only root, /tmp a task volume"
+# ------------------------------------------------------------------------------------------------
+# As scripts/test-minimal.sh: gunicorn's "Booting worker with pid" within 30 s, then GET /health
+# (with the container's own Python: the image has no curl).
+booted() { local k; for ((k = 0; k < 30; k++)); do eng logs "$run_id-$1" 2>&1 | grep -q "Booting worker with pid" && return 0; sleep 1; done; return 1; }
+get_health() { eng exec "$run_id-$1" /app/.venv/bin/python -c 'import urllib.request
+print(urllib.request.urlopen("http://127.0.0.1:8080/health", timeout=5).read().decode())' 2>&1; }
+tmp_mode() { eng exec "$run_id-$1" /app/.venv/bin/python -c 'import os, stat
+s = os.stat("/tmp"); print(oct(stat.S_IMODE(s.st_mode))[2:], s.st_uid)' 2>&1; }
+detail="$(eng logs --tail 8 "$run_id-ecs-web" 2>&1)"
+check "web container: gunicorn boots its workers ('Booting worker with pid')" booted ecs-web
+body="$(get_health ecs-web)"
+detail="$body"
+check "web container: /health answers healthy with version $version (the VERSION build argument)" \
+  eval 'node -e "const b = JSON.parse(process.argv[1]); process.exit(b.status === \"healthy\" && b.version === process.argv[2] ? 0 : 1)" "$body" "$version"'
+echo "       /health: $body"
+mode="$(tmp_mode ecs-web)"
+detail="/tmp: mode uid = $mode"
+check "the task volume at /tmp is the image's copy: mode 1777 (was root 0755 and empty)" eval '[ "$mode" = "1777 0" ]'
+# Several health intervals for each of the three: every check healthy (the engine's own verdict).
+for name in ecs-web ecs-events ecs-packaging; do
+  for ((k = 0; k < 4; k++)); do trigger "$name"; sleep 2; done
+done
+for ctr in ecs-web ecs-events ecs-packaging; do
+  codes="$(eng inspect --format '{{range .State.Health.Log}}{{.ExitCode}} {{end}}' "$run_id-$ctr" 2>&1)"
+  if [ "$ctr" = ecs-web ]; then want='pass +webhook:http +HTTP 200'; else want='pass +filesystem:/tmp '; fi
+  check "$ctr: healthy at every check ($codes), the report shows '$want'" \
+    eval '[ -n "$codes" ] && ! grep -q "[1-9]" <<<"$codes" && verdict "$ctr" healthy 0 "^healthy: " "$want"'
+done
+for name in ecs-web ecs-events ecs-packaging; do
+  clog="$(eng logs "$run_id-$name" 2>&1)"
+  detail="$(grep -iE 'read-only file system|control server error' <<<"$clog" | head -n 3)"
+  check "$name: after those intervals its log has no 'Read-only file system' and no 'Control server error'" \
+    eval '[ -n "$clog" ] && ! grep -qiE "read-only file system|control server error" <<<"$clog"'
+done
+for name in ecs-events ecs-packaging; do
+  clog="$(eng logs "$run_id-$name" 2>&1)"
+  detail="$clog"
+  check "$name: the consumer loop runs (consuming its queue)" grep -q "consuming https://sqs" <<<"$clog"
+done
+# ECS without the image's VOLUME: /tmp stays root 0755. The consumers' probe names the EACCES; the
+# web container, whose check needs only /dev/shm, stays healthy.
+mode="$(tmp_mode bare-web)"
+for name in bare-events bare-packaging; do
+  for ((k = 0; k < retries; k++)); do trigger "$name"; done
+  check "$name, /tmp a bare root 0755 mount (mode uid: $mode): unhealthy, the probe reports EACCES on /tmp" \
+    verdict "$name" unhealthy 1 '^unhealthy: filesystem:/tmp ' 'Permission denied \(EACCES\)'
+done
+settle bare-web healthy
+check "bare-web, same mount: healthy (gunicorn writes /dev/shm only)" verdict bare-web healthy 0 '^healthy: '
+
+# ------------------------------------------------------------------------------------------------
+phase "healthy read-only, and broken one way at a time: the engine's verdict and the probe's reason"
+# ------------------------------------------------------------------------------------------------
 settle healthy healthy
-check "healthy: read-only root with exactly the documented volumes (tmpfs /tmp), the default writable dir /dev/shm passes" \
-  verdict healthy healthy 0 '^healthy: ' 'pass +venv:python ' 'pass +venv:packages .*example-webhook' \
+check "healthy: read-only root, tmpfs /tmp, gunicorn serving; the default writable dir /dev/shm passes" \
+  verdict healthy healthy 0 '^healthy: ' 'pass +venv:python ' 'pass +venv:packages .*benchling-quilt-integration' \
   'pass +filesystem:/dev/shm ' 'root filesystem is read-only' 'pass +webhook:http +HTTP 200'
 uid="$(eng exec "$run_id-healthy" id -u 2>&1)"; uname="$(eng exec "$run_id-healthy" id -un 2>&1)"
 rofs="$(eng inspect --format '{{.HostConfig.ReadonlyRootfs}}' "$run_id-healthy")"
 detail="id -u: $uid ($uname), ReadonlyRootfs: $rofs"
 check "runs as its non-root user ($uname, uid $uid) on a read-only root" \
   eval '[ "$uid" = 1000 ] && [ "$uname" = "$app_user" ] && [ "$rofs" = true ]'
-logs="$(eng logs "$run_id-healthy" 2>&1)"
-detail="$logs"
-check "the server wrote nothing to the read-only filesystem (no EROFS in its logs)" \
-  eval '! grep -qi "read-only file system" <<<"$logs"'
-
-settle no-volumes healthy
-check "read-only root and no volume at all: still healthy (the server writes only /dev/shm)" \
-  verdict no-volumes healthy 0 '^healthy: ' 'pass +filesystem:/dev/shm ' 'root filesystem is read-only'
-settle worker healthy
-check "worker (no HTTP server, HEALTHPROBE_URL=none): healthy, venv and /tmp checked, no HTTP check" \
-  verdict worker healthy 0 '^healthy: ' 'pass +venv:packages .*example-webhook' 'pass +filesystem:/tmp '
-wlog="$(health worker | sed -n '5,$p')"
-detail="$wlog"
-check "worker: the stored report has no HTTP check at all" eval '! grep -q "webhook:http" <<<"$wlog"'
-settle service healthy
-check "service target: gunicorn + uvicorn workers serve the stand-in read-only; the engine marks it healthy" \
-  verdict service healthy 0 '^healthy: ' 'pass +webhook:http +HTTP 200' 'pass +filesystem:/dev/shm '
-slogs="$(eng logs "$run_id-service" 2>&1)"
+slogs="$(eng logs "$run_id-healthy" 2>&1)"
 detail="$(tail -n 8 <<<"$slogs")"
-check "service target: gunicorn bound 0.0.0.0:\$PORT by itself and booted its uvicorn workers, no EROFS" \
+check "gunicorn bound 0.0.0.0:\$PORT by itself and booted its uvicorn workers, no EROFS" \
   eval 'grep -q "Listening at: http://0.0.0.0:8080" <<<"$slogs" && grep -q "Booting worker with pid" <<<"$slogs" && grep -q "uvicorn.workers.UvicornWorker" <<<"$slogs" && ! grep -qi "read-only file system" <<<"$slogs"'
-settle service-novol healthy
-check "service target, read-only root and no volume at all: healthy (gunicorn writes only /dev/shm)" \
-  verdict service-novol healthy 0 '^healthy: ' 'pass +webhook:http +HTTP 200' 'pass +filesystem:/dev/shm '
-nlogs="$(eng logs "$run_id-service-novol" 2>&1)"
-detail="$(tail -n 8 <<<"$nlogs")"
-check "service target with no volume: workers booted, nothing hit the read-only filesystem" \
-  eval 'grep -q "Booting worker with pid" <<<"$nlogs" && ! grep -Eqi "read-only file system|Traceback" <<<"$nlogs"'
-
+settle notmp healthy
+check "read-only root and a read-only /tmp: still healthy (gunicorn writes only /dev/shm)" \
+  verdict notmp healthy 0 '^healthy: ' 'pass +filesystem:/dev/shm ' 'root filesystem is read-only'
 settle degraded healthy
 check "webhook degraded: still healthy, the stored log carries the warning" \
   verdict degraded healthy 0 '^degraded: webhook:http ' 'mode degraded' 'warning: secrets not configured'
-
 settle noshell healthy
 check "HEALTHCHECK needs no shell: healthy with every shell removed from the image" \
   verdict noshell healthy 0 '^healthy: '
@@ -507,62 +634,6 @@ eng kill --signal SIGSTOP "$run_id-hung" >/dev/null 2>&1
 detail="$(eng inspect --format '{{.State.Status}}' "$run_id-hung")"
 check "hung: the server is stopped (SIGSTOP), the container still runs" \
   eval '[ "$(eng inspect --format "{{.State.Running}}" "$run_id-hung")" = true ]'
-
-# ------------------------------------------------------------------------------------------------
-phase "nothing to build with, no caches"
-# ------------------------------------------------------------------------------------------------
-# The image's filesystem, listed from an export: what is there, whatever PATH or shell it has.
-listing() { local c; c="$(eng create "$1" 2>/dev/null)" && eng export "$c" | tar -t; eng rm -f "$c" >/dev/null 2>&1; }
-forbidden='(^|/)s?bin/(curl|wget|uv|uvx|gcc(-[0-9]+)?|cc|c\+\+|g\+\+|pip|pip3(\.[0-9]+)?)$|(^|/)\.cache(/|$)|^root/\.cache|/(site|dist)-packages/(pip|uv)/$'
-listing "$contract" >"$work/contract.list"
-found="$(grep -E "$forbidden" "$work/contract.list" | head -n 20)"
-detail="$found"
-check "runtime image holds no curl, wget, uv, uvx, gcc, pip, pip/uv cache or /root/.cache ($(wc -l <"$work/contract.list") paths)" \
-  eval '[ -s "$work/contract.list" ] && [ -z "$found" ]'
-found="$(listing "$dirty" | grep -E "$forbidden" | tr '\n' ' ')"
-detail="found: $found"
-check "control: the same check finds /root/.cache and ~/.cache/uv in a copy of the image that has them" \
-  eval 'grep -Eq "(^| )root/\.cache/ " <<<"$found" && grep -q "home/$app_user/\.cache/uv/" <<<"$found"'
-listing "$noshell" >"$work/noshell.list"
-found="$(grep -E '(^|/)bin/(sh|dash|bash)$' "$work/noshell.list")"
-detail="$found"
-check "shell-less image really has no sh, dash or bash" eval '[ -s "$work/noshell.list" ] && [ -z "$found" ]'
-
-# ------------------------------------------------------------------------------------------------
-phase "size: multi-stage against the image before the rework, rebuilt on the same base"
-# ------------------------------------------------------------------------------------------------
-single="localhost/$run_id-single:latest"
-if eng_build -t "$single" -f "$here/single-stage.Dockerfile" --build-arg "BASE_IMAGE=$base_image" \
-     --build-arg "PYTHON_VERSION=$py" --build-arg "VENV_EXTRAS=$venv_extras" "$root" >"$work/logs/single.log" 2>&1; then
-  pass "single-stage baseline builds (tests/container/single-stage.Dockerfile)"
-  listing "$single" >"$work/single.list"
-  found="$(grep -E "$forbidden" "$work/single.list" | sed 's#/.*/#/…/#' | sort -u | head -n 8 | tr '\n' ' ')"
-  detail="found: $found"
-  check "control: the same absence check finds curl and pip in the single-stage image (and, like the old image, no gcc)" \
-    eval 'grep -Eq "bin/curl$" "$work/single.list" && grep -Eq "bin/pip$" "$work/single.list" && ! grep -Eq "bin/gcc(-[0-9]+)?$" "$work/single.list"'
-  new="$(eng image inspect --format '{{.Size}}' "$contract")"
-  old="$(eng image inspect --format '{{.Size}}' "$single")"
-  base_size="$(eng image inspect --format '{{.Size}}' "$base_image")"
-  reduction="$(awk -v n="$new" -v o="$old" 'BEGIN { printf "%.1f", (1 - n / o) * 100 }')"
-  printf '       | image (local Debian bookworm base, %s)          | bytes     | MB    |\n' "$engine"
-  printf '       | base (debootstrap minbase + python3)            | %9d | %5.1f |\n' "$base_size" "$(awk -v b="$base_size" 'BEGIN{print b/1e6}')"
-  printf '       | multi-stage (derived from docker/Dockerfile)    | %9d | %5.1f |\n' "$new" "$(awk -v b="$new" 'BEGIN{print b/1e6}')"
-  printf '       | single-stage, old way (curl, pip, chown -R; no uv) | %9d | %5.1f |\n' "$old" "$(awk -v b="$old" 'BEGIN{print b/1e6}')"
-  printf '       | reduction (a lower bound: uv missing here)      | %s %% |\n' "$reduction"
-  printf '       | venv (modelled: example-webhook + %s) | %s bytes |\n' "$venv_extras" \
-    "$(eng_run --rm --entrypoint /usr/bin/du "$contract" -sb /app/.venv 2>/dev/null | cut -f1)"
-  detail="multi-stage $new bytes, single-stage $old bytes: $reduction %"
-  # A lower bound for this model: uv's ~35-40 MB are missing from the old way here, and the real
-  # venv is larger than the modelled one (so is its chown -R copy).
-  check "multi-stage image is at least 30 % smaller than the old way on the same base: $reduction % (lower bound)" \
-    awk -v r="$reduction" 'BEGIN { exit !(r >= 30) }'
-else
-  log_tail "$work/logs/single.log" 20; fail "single-stage baseline builds (tests/container/single-stage.Dockerfile)"
-fi
-
-# ------------------------------------------------------------------------------------------------
-phase "broken one way at a time: the engine's verdict and the probe's reason"
-# ------------------------------------------------------------------------------------------------
 # Failures inside the start period do not count (the engine keeps "starting"): wait it out, then
 # run the check `retries` times, as the engine would on its interval.
 wait_s=$(( t_started + start_period_s + 2 - SECONDS ))
@@ -579,9 +650,9 @@ else
 fi
 check "server killed: unhealthy, 'nothing accepts connections'" \
   verdict killed unhealthy 1 '^unhealthy: webhook:http ' 'nothing accepts connections on 127\.0\.0\.1:8080'
-check "control: a worker without HEALTHPROBE_URL=none is unhealthy (the inherited check probes a server)" \
+check "control: a consumer with the image's own check is unhealthy (it probes a server the consumer does not run)" \
   verdict worker-http unhealthy 1 '^unhealthy: webhook:http ' 'nothing accepts connections on 127\.0\.0\.1:8080'
-check "/tmp read-only (no tmpfs): unhealthy, EROFS on /tmp" \
+check "a consumer whose /tmp is read-only: unhealthy, EROFS on /tmp" \
   verdict tmp-needed unhealthy 1 '^unhealthy: filesystem:/tmp ' 'Read-only file system'
 LAST_MS=
 check "server hung: unhealthy by the probe's own deadline, with its reason" \
@@ -592,6 +663,60 @@ check "server hung: the probe ended the check before the engine's timeout (${LAS
   eval '[[ "$LAST_MS" =~ ^[0-9]+$ ]] && [ "$LAST_MS" -lt "$hc_timeout_ms" ] && ! grep -qi "exceeded timeout" <<<"$hung_out"'
 
 # ------------------------------------------------------------------------------------------------
+phase "nothing to build with, no caches"
+# ------------------------------------------------------------------------------------------------
+forbidden='(^|/)s?bin/(curl|wget|uv|uvx|gcc(-[0-9]+)?|cc|c\+\+|g\+\+|pip|pip3(\.[0-9]+)?)$|(^|/)\.cache(/|$)|^root/\.cache|/(site|dist)-packages/(pip|uv)/$'
+listing "$dropin" >"$work/dropin.list"
+found="$(grep -E "$forbidden" "$work/dropin.list" | head -n 20)"
+detail="$found"
+check "the drop-in holds no curl, wget, uv, uvx, gcc, pip, pip/uv cache or /root/.cache ($(wc -l <"$work/dropin.list") paths)" \
+  eval '[ -s "$work/dropin.list" ] && [ -z "$found" ]'
+found="$(listing "$dirty" | grep -E "$forbidden" | tr '\n' ' ')"
+detail="found: $found"
+check "control: the same check finds /root/.cache and ~/.cache/uv in a copy of the image that has them" \
+  eval 'grep -Eq "(^| )root/\.cache/ " <<<"$found" && grep -q "home/$app_user/\.cache/uv/" <<<"$found"'
+listing "$noshell" >"$work/noshell.list"
+found="$(grep -E '(^|/)bin/(sh|dash|bash)$' "$work/noshell.list")"
+detail="$found"
+check "shell-less image really has no sh, dash or bash" eval '[ -s "$work/noshell.list" ] && [ -z "$found" ]'
+
+# ------------------------------------------------------------------------------------------------
+phase "size: the drop-in against today's image and the image before any rework, on one base"
+# ------------------------------------------------------------------------------------------------
+single="localhost/$run_id-single:latest"
+size() { eng image inspect --format '{{.Size}}' "$1"; }
+mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1e6 }'; }
+less() { awk -v n="$1" -v o="$2" 'BEGIN { printf "%.1f", (1 - n / o) * 100 }'; }
+if eng_build -t "$single" -f "$here/single-stage.Dockerfile" --build-arg "BASE_IMAGE=$base_image" \
+     --build-arg "PYTHON_VERSION=$py" --build-arg "VENV_EXTRAS=$venv_extras" "$service" >"$work/logs/single.log" 2>&1; then
+  pass "single-stage baseline builds (tests/container/single-stage.Dockerfile)"
+  listing "$single" >"$work/single.list"
+  found="$(grep -E "$forbidden" "$work/single.list" | sed 's#/.*/#/…/#' | sort -u | head -n 8 | tr '\n' ' ')"
+  detail="found: $found"
+  check "control: the same absence check finds curl and pip in the single-stage image (and, like the old image, no gcc)" \
+    eval 'grep -Eq "bin/curl$" "$work/single.list" && grep -Eq "bin/pip$" "$work/single.list" && ! grep -Eq "bin/gcc(-[0-9]+)?$" "$work/single.list"'
+  new="$(size "$dropin")"; now="$(size "$today")"; old="$(size "$single")"; base_size="$(size "$base_image")"
+  printf '       | image (local Debian bookworm base, %s)                       | bytes     | MB    |\n' "$engine"
+  printf '       | base (debootstrap minbase + python3)                         | %9d | %5.1f |\n' "$base_size" "$(mb "$base_size")"
+  printf '       | the drop-in (docker/Dockerfile)                              | %9d | %5.1f |\n' "$new" "$(mb "$new")"
+  printf '       | today'"'"'s image (docker/standin/Dockerfile)                    | %9d | %5.1f |\n' "$now" "$(mb "$now")"
+  printf '       | before any rework (single stage: curl, pip, chown -R; no uv) | %9d | %5.1f |\n' "$old" "$(mb "$old")"
+  printf '       | venv (modelled: benchling-quilt-integration + %s) | %s bytes |\n' "$venv_extras" \
+    "$(eng_run --rm --entrypoint /usr/bin/du "$dropin" -sb /app/.venv 2>/dev/null | cut -f1)"
+  detail="drop-in $new bytes, today's $now bytes"
+  check "the drop-in is smaller than today's image on the same base: $(less "$new" "$now") % smaller" \
+    awk -v n="$new" -v o="$now" 'BEGIN { exit !(n < o) }'
+  reduction="$(less "$new" "$old")"
+  detail="drop-in $new bytes, single-stage $old bytes: $reduction %"
+  # A lower bound for this model: uv's ~35-40 MB are missing from the old way here, and the real
+  # venv is larger than the modelled one (so is its chown -R copy).
+  check "the drop-in is at least 30 % smaller than the image before any rework: $reduction % (lower bound)" \
+    awk -v r="$reduction" 'BEGIN { exit !(r >= 30) }'
+else
+  log_tail "$work/logs/single.log" 20; fail "single-stage baseline builds (tests/container/single-stage.Dockerfile)"
+fi
+
+# ------------------------------------------------------------------------------------------------
 phase "transition log: one line per change in the engine's own log"
 # ------------------------------------------------------------------------------------------------
 # The image sets HEALTHPROBE_LOG_TO=/proc/1/fd/1: PID 1's stdout, which `logs` shows. PID 1 runs as
@@ -599,7 +724,7 @@ phase "transition log: one line per change in the engine's own log"
 # PID 1 here, so it can be killed and started again while the container runs.
 logto_proof() {
   local name=logto c="$run_id-logto" k unhealthy again codes
-  start "$name" "${ro[@]}" --entrypoint /bin/sh "$contract" -c "$app_cmd & exec sleep infinity"
+  start "$name" "${ro[@]}" --entrypoint /bin/sh "$dropin" -c "$app_cmd & exec sleep infinity"
   # Only the probe's lines: the server logs to the same stdout.
   lines() { eng logs "$c" 2>&1 | grep 'healthprobe: ' || true; }
   # The server up first (asked without logging), so the first logged run is a healthy one.

@@ -1,5 +1,5 @@
-# The size baseline on the local Debian base: docker/Dockerfile.single-stage (the image before the
-# rework) step for step, with Debian's names. Never shipped; run.sh builds it only to measure what
+# The size baseline on the local Debian base: docker/Dockerfile.single-stage (the image before any
+# rework) step for step, with Debian's names. Built like it, from the service's directory. Never shipped; run.sh builds it only to measure what
 # the multi-stage build saves. Same base, app and modelled dependencies (VENV_EXTRAS) as the
 # runtime-contract image, so the difference is the build method:
 #   the old image                          here
@@ -24,8 +24,8 @@ RUN apt-get update -qq \
  && useradd --uid 1000 --gid appuser --create-home appuser
 WORKDIR /app
 ENV PORT=8080
-COPY docker/example-webhook/pyproject.toml docker/example-webhook/uv.lock ./
-COPY docker/example-webhook/src/ ./src/
+COPY pyproject.toml uv.lock ./
+COPY src/ ./src/
 # uv sync, as root, the pip way: the venv with the dependencies (installed from Debian, copied into
 # the venv, then removed from the system in the same layer, so only the venv's copy counts) and
 # the project itself; pip's cache left in /root/.cache as uv's was (no cache mount then).

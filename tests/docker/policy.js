@@ -6,6 +6,7 @@
 
 const { DockerfileParser } = require('dockerfile-ast');
 const { validate } = require('dockerfile-utils');
+const { parseDuration, probeDeadline } = require('./duration');
 
 const DIGEST = /@sha256:[0-9a-f]{64}$/;
 // What a runtime image must not install: compilers and build tools, headers, curl, uv, pip.
@@ -13,23 +14,6 @@ const FORBIDDEN_PACKAGE = /^(gcc|gcc-c\+\+|gcc\d*|g\+\+|clang|cpp|make|cmake|bin
 // Commands that must not run in the runtime stage's chain at all.
 const FORBIDDEN_COMMAND = /^(curl|wget|uv|uvx|pip|pip3(\.\d+)?|gcc|cc|g\+\+|clang|make)$/;
 const PKG_MANAGER = /^(dnf|dnf5|microdnf|yum)$/;
-
-// Durations as Docker and the probe write them: 250ms, 2s, 1m, 1m30s; bare numbers are seconds.
-function parseDuration(text) {
-  if (text === undefined || text === null) return null;
-  const s = String(text).trim();
-  if (/^\d+(\.\d+)?$/.test(s)) return Number(s) * 1000;
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
-  const unit = { ms: 1, s: 1000, m: 60000, h: 3600000 };
-  let total = 0;
-  let m;
-  let consumed = 0;
-  while ((m = re.exec(s)) !== null) {
-    total += Number(m[1]) * unit[m[2]];
-    consumed = re.lastIndex;
-  }
-  return consumed === s.length && consumed > 0 ? total : null;
-}
 
 function substitute(value, vars) {
   return value.replace(/\$\{(\w+)(?::[-+][^}]*)?\}|\$(\w+)/g, (whole, a, b) => {
@@ -52,9 +36,12 @@ function parse(text) {
   const rangeText = (range) => text.slice(offsets[range.start.line] + range.start.character,
     offsets[range.end.line] + range.end.character);
   const globalArgs = {};
+  // Global ARGs declared without a default: the build must be given them (--build-arg).
+  const requiredArgs = new Set();
   for (const arg of df.getInitialARGs()) {
     const p = arg.getProperty();
     if (p && p.getValue() !== null) globalArgs[p.getName()] = p.getValue();
+    else if (p) requiredArgs.add(p.getName());
   }
   const stages = [];
   let stage = null;
@@ -89,7 +76,7 @@ function parse(text) {
     s.parent = parent || null;
     if (s.name) byName.set(s.name.toLowerCase(), s);
   }
-  return { df, text, stages, byName, globalArgs, directives: df.getDirectives() };
+  return { df, text, stages, byName, globalArgs, requiredArgs, directives: df.getDirectives() };
 }
 
 // A stage and the stages it is built FROM, nearest first.
@@ -174,7 +161,10 @@ function checkDockerfile(text) {
   const stageNames = new Set();
   for (const s of stages) {
     const img = s.image;
-    if (img.toLowerCase() !== 'scratch' && !stageNames.has(img.toLowerCase()) && !DIGEST.test(img)) {
+    const callerArg = callerSuppliedArg(p, img);
+    if (callerArg && callerArg !== PROBE_IMAGE_ARG) {
+      add('pinned-from', `FROM ${img} takes an ARG with no default: only ${PROBE_IMAGE_ARG} may be left to the caller`, s.line);
+    } else if (!callerArg && img.toLowerCase() !== 'scratch' && !stageNames.has(img.toLowerCase()) && !DIGEST.test(img)) {
       add('pinned-from', `FROM ${img || '(empty)'} is not pinned by @sha256:<64 hex>`, s.line);
     }
     for (const i of s.instructions) {
@@ -292,7 +282,8 @@ function checkDockerfile(text) {
 
   checkProbeCrossBuild(p, add);
   checkBuildTimeProbe(p, runtimeChain, add);
-  checkExplicitWebhookCopy(p, add);
+  checkExplicitContextCopy(p, add);
+  checkProbeImage(p, add);
 
   // Anywhere in the file: no `curl ... | sh` (or wget), heredocs included.
   for (const s of stages) {
@@ -352,18 +343,37 @@ function checkBuildTimeProbe(p, runtimeChain, add) {
   if (!ok) add('build-time-probe', 'the image sets HEALTHPROBE_REQUIRE but no RUN of healthprobe --no-http after the venv and that ENV checks it at build time');
 }
 
-// The webhook's source is copied path by path: `COPY --from=webhook . ...` would carry a developer's
-// .venv, .env or caches into the builder.
-function checkExplicitWebhookCopy(p, add) {
+// The service's source is copied from the build context path by path: `COPY . /app` would carry a
+// developer's .venv, .env or caches (or the service's tests and scripts) into the image.
+function checkExplicitContextCopy(p, add) {
   for (const s of p.stages) {
     for (const i of s.instructions) {
-      if (i.keyword !== 'COPY') continue;
-      const from = i.ins.getFlags().find((f) => f.getName() === 'from');
-      if (!from || (from.getValue() || '').toLowerCase() !== 'webhook') continue;
+      if (i.keyword !== 'COPY' && i.keyword !== 'ADD') continue;
+      if (i.ins.getFlags().some((f) => f.getName() === 'from')) continue;
       const sources = i.ins.getArguments().map((a) => a.getValue()).slice(0, -1);
       const whole = sources.filter((src) => /^(\.|\.\/|\/|\*|\/\*|\.\/\*)$/.test(src));
-      if (whole.length) add('explicit-webhook-copy', `COPY --from=webhook ${whole.join(' ')} copies the whole context; name the paths`, i.line);
+      if (whole.length) add('explicit-context-copy', `${i.keyword} ${whole.join(' ')} copies the whole build context; name the paths`, i.line);
     }
+  }
+}
+
+// The one image ARG a build may leave to its caller: the published probe. Until its first release
+// there is no digest to write, so the ARG has no default and every build passes it; from then on
+// its default is that release, tag and index digest (pinned-from checks the digest).
+const PROBE_IMAGE_ARG = 'HEALTHPROBE_IMAGE';
+const RELEASE_TAG = /:\d+\.\d+\.\d+(@|$)/;
+
+// FROM ${NAME} (or $NAME) where NAME is a global ARG without a default: NAME, else null.
+function callerSuppliedArg(p, image) {
+  const m = /^\$\{?(\w+)\}?$/.exec(image);
+  return m && p.requiredArgs.has(m[1]) ? m[1] : null;
+}
+
+// A default for HEALTHPROBE_IMAGE names a release (X.Y.Z), never a moving tag such as latest.
+function checkProbeImage(p, add) {
+  const value = p.globalArgs[PROBE_IMAGE_ARG];
+  if (value !== undefined && !RELEASE_TAG.test(value)) {
+    add('probe-image', `ARG ${PROBE_IMAGE_ARG}=${value} does not name a release tag (X.Y.Z)`);
   }
 }
 
@@ -378,16 +388,6 @@ function envOf(p, runtime) {
     }
   }
   return env;
-}
-
-// The deadline the probe will use: --timeout on its command line, else HEALTHPROBE_TIMEOUT, else 2s.
-function probeDeadline(args, env) {
-  for (let k = 0; k < args.length; k++) {
-    if (args[k] === '--timeout' && k + 1 < args.length) return parseDuration(args[k + 1]);
-    if (args[k].startsWith('--timeout=')) return parseDuration(args[k].slice('--timeout='.length));
-  }
-  if (env.HEALTHPROBE_TIMEOUT !== undefined) return parseDuration(env.HEALTHPROBE_TIMEOUT);
-  return 2000;
 }
 
 const ECS_RANGES = { interval: [5, 300], timeout: [2, 60], retries: [1, 10], startPeriod: [0, 300] };

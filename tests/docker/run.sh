@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The docker policy suite: Dockerfile rules + dockerfile-utils lint, ECS health check, compose.yaml, renovate.json,
+# The docker policy suite: Dockerfile rules + dockerfile-utils lint, ECS health check, docker-compose.yml, renovate.json,
 # docker/update-base-digest.sh, the pin checks and Renovate's managers (every *.test.js here). Installs the locked npm packages when they are missing or stale,
 # then runs node's own test runner (its summary closes the output). Exit status is the runner's.
 set -euo pipefail

@@ -92,5 +92,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   FUZZ_CHECK(!(options.quiet && options.verbose), "quiet and verbose together");
   FUZZ_CHECK(options.require.empty() || options.venv.has_value(), "--require without a venv");
+  FUZZ_CHECK(!options.venv || (!options.venv->empty() && options.venv->front() == '/'),
+             "venv is not absolute");
   return 0;
 }

@@ -134,3 +134,36 @@ TEST_CASE("under a read-only root with a tmpfs /tmp, like docker run --read-only
   CHECK_THAT(uv.out, Catch::Contains("/home/appuser/.cache/uv is not writable") &&
                          Catch::Contains("uv run"));
 }
+
+TEST_CASE("under a file size limit the one-byte write is a reported failure, not SIGXFSZ",
+          "[filesystem][may-skip]") {
+  if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (prlimit would limit the emulator)");
+  TempDir dir;
+  // RLIMIT_FSIZE 0 (ulimit -f 0): a limit containers and systemd units set; past it, write(2)
+  // raises SIGXFSZ, whose default action kills the process with no report.
+  std::vector<std::string> argv{"prlimit", "--fsize=0", "--"};
+  const auto command = probe_command();
+  argv.insert(argv.end(), command.begin(), command.end());
+  argv.insert(argv.end(), {"--no-http", "--writable", dir.path()});
+  const auto result = run_process(argv, minimal_env());
+  INFO(result.out << result.err);
+  CHECK(result.signal == 0);
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.out, Catch::Contains("cannot create a file in " + dir.path()) &&
+                             Catch::Contains("File too large (EFBIG)") &&
+                             Catch::Contains("file size limit"));
+  CHECK(list_names(dir.path()).empty());
+}
+
+TEST_CASE("a kernel interface such as /proc or /sys is named as what it is, not ENOENT",
+          "[filesystem]") {
+  for (const std::string dir : {"/proc", "/sys"}) {
+    const auto result = probe({"--no-http", "--writable", dir});
+    INFO(result.out);
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.out, Catch::Contains("cannot create a file in " + dir + ": it is " +
+                                           (dir == "/proc" ? "procfs" : "sysfs") +
+                                           ", a kernel interface, not storage") &&
+                               !Catch::Contains("ENOENT") && !Catch::Contains("EACCES"));
+  }
+}

@@ -3,12 +3,19 @@
 // case (a write held by strace) is in leftover_test.cpp; this is the busy one: a real venv whose
 // site-packages is far too big to list within a 1 ms deadline.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <thread>
+
 #include "http_server.h"
+#include "huge_directory.h"
 #include "probe_runner.h"
+#include "raw_server.h"
 #include "skip.h"
 #include "temp_dir.h"
 #include "traced_probe.h"
@@ -25,14 +32,10 @@ TEST_CASE("a check busy at the deadline is not called stuck in a system call",
   const std::string site_packages =
       venv + "/lib/python" + venv_python_version(venv) + "/site-packages";
   // 100,000 entries: listing and parsing them takes the probe several hundred ms of CPU.
-  int created = 0;
-  for (int i = 0; i < 100000; ++i) {
-    const std::string name = site_packages + "/dist" + std::to_string(i) + "-1.0.dist-info";
-    const int fd = open(name.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
-    if (fd >= 0) ++created;
-    close(fd);
-  }
-  REQUIRE(created == 100000);
+  const HugeDirectory huge(100000,
+                           [](int i) { return "dist" + std::to_string(i) + "-1.0.dist-info"; });
+  REQUIRE(run_process({"rm", "-rf", site_packages}, minimal_env()).exit_code == 0);
+  REQUIRE(symlink(huge.path().c_str(), site_packages.c_str()) == 0);
   const auto result = probe({"--no-http", "--venv", venv, "--require", "absent", "--writable",
                              "none", "--timeout", "1ms"});
   CHECK(result.exit_code == 1);
@@ -97,4 +100,95 @@ TEST_CASE("an HTTP-only run keeps its deadline without a thread and file checks 
                         "inject=timer_create:error=EAGAIN") == 1);
   TempDir writable;
   CHECK(threads_started({"--url", url, "--venv", "none", "--writable", writable.path()}) == 1);
+}
+
+TEST_CASE("under a process limit no thread can start: the timer keeps the deadline instead",
+          "[giveup][may-skip]") {
+  if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (prlimit would limit the emulator)");
+  if (geteuid() != 0) HEALTHPROBE_SKIP("needs root to run the probe as a user whose limit applies");
+  if (!nobody_can_run_probe())
+    HEALTHPROBE_SKIP("user nobody cannot start the probe here (see nobody_can_run_probe)");
+  HttpServer server;
+  server.server().Get("/health", [](const httplib::Request &, httplib::Response &res) {
+    res.set_content(R"({"status":"ok"})", "application/json");
+  });
+  server.start();
+  RawServer silent(scripted({hang()}));
+  TempDir dir;
+  chmod(dir.path().c_str(), 0777);
+  const std::string log = dir / "log";
+  write_file(log, "");
+  chmod(log.c_str(), 0666);
+  // RLIMIT_NPROC 1: nobody's only process is the probe itself, so pthread_create fails (EAGAIN).
+  // Root is exempt from the limit, hence nobody.
+  const auto limited = [&](const std::string &url) {
+    auto argv = as_nobody();
+    argv.insert(argv.end(),
+                {"prlimit", "--nproc=1", "--", probe_binary(), "--url", url, "--writable",
+                 dir.path(), "--log-to", log, "--state-dir", dir.path(), "--timeout", "500ms"});
+    auto env = minimal_env();
+    env["ASAN_OPTIONS"] = "detect_leaks=0";  // the leak check starts a thread of its own at exit
+    return run_process(argv, env);
+  };
+  const auto healthy = limited("http://127.0.0.1:" + std::to_string(server.port()) + "/health");
+  INFO(healthy.out << healthy.err);
+  CHECK(healthy.exit_code == 0);
+  CHECK_THAT(healthy.out, Catch::StartsWith("healthy: ") && !Catch::Contains("internal error"));
+  CHECK(read_file(log).find("healthy (first run)") != std::string::npos);
+  // And the deadline still holds against a server that never answers.
+  const auto hung = limited("http://127.0.0.1:" + std::to_string(silent.port()) + "/health");
+  INFO(hung.out << hung.err);
+  CHECK(hung.exit_code == 1);
+  CHECK(hung.elapsed < std::chrono::milliseconds(500 + 1500));
+  CHECK_THAT(hung.out, Catch::Contains("within the 500ms deadline"));
+}
+
+TEST_CASE("a probe stopped across its deadline (docker pause) is not called busy when resumed",
+          "[giveup][may-skip]") {
+  if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (the signals would stop QEMU)");
+  RawServer silent(scripted({hang()}));
+  const std::string url = "http://127.0.0.1:" + std::to_string(silent.port()) + "/health";
+  TempDir dir;
+  // The timer path (HTTP only) and the thread path (with a file check).
+  for (const auto &writable : {std::string("none"), dir.path()}) {
+    INFO("--writable " << writable);
+    std::vector<std::string> argv = probe_command();
+    argv.insert(argv.end(), {"--url", url, "--writable", writable, "--timeout", "300ms"});
+    BackgroundProcess probe_process(argv, minimal_env());
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // waiting on the silent server
+    REQUIRE(kill(probe_process.pid(), SIGSTOP) == 0);
+    // Both stages fall due while it is stopped: the deadline, and the grace after it.
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    REQUIRE(kill(probe_process.pid(), SIGCONT) == 0);
+    const auto result = probe_process.wait_exit(std::chrono::milliseconds(5000));
+    CHECK(result.exit_code == 1);
+    // Interrupted when it ran again, the check reports what it saw: a server that never answered.
+    CHECK_THAT(result.out, Catch::Contains("no complete answer from 127.0.0.1:") &&
+                               Catch::Contains("within the 300ms deadline (connected, but no "
+                                               "status line") &&
+                               !Catch::Contains("busy") && !Catch::Contains("stuck"));
+  }
+}
+
+TEST_CASE("the give-up under --format json is a JSON report too", "[giveup][may-skip]") {
+  if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (see traced_probe.h)");
+  TempDir dir;
+  const std::vector<std::string> args{"--no-http", "--venv", "none",     "--writable", dir.path(),
+                                      "--timeout", "300ms",  "--format", "json"};
+  const int byte_write = nth_call("write", "\"\\0\", 1)", args);
+  REQUIRE(byte_write > 0);
+  // The byte written to the probe file is held for 4 s: the check is stuck in a system call.
+  TracedProbe probe({"-e", "trace=write", "-e",
+                     "inject=write:delay_enter=4000000:when=" + std::to_string(byte_write)},
+                    args);
+  const std::string line = probe.read_line(std::chrono::milliseconds(3000));
+  INFO(line);
+  const auto report = nlohmann::json::parse(line, nullptr, false);
+  REQUIRE(report.is_object());
+  CHECK(report["status"] == "fail");
+  const auto &check = report["checks"]["filesystem:" + dir.path()][0];
+  CHECK(check["status"] == "fail");
+  CHECK(check["output"] ==
+        "the 300ms deadline passed with the filesystem check stuck in a system call");
+  CHECK(probe.wait_exit(std::chrono::milliseconds(10000)).exit_code == 1);
 }

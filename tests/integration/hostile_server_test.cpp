@@ -13,6 +13,7 @@
 
 #include "probe_runner.h"
 #include "raw_server.h"
+#include "skip.h"
 
 using namespace test_support;
 using std::chrono::milliseconds;
@@ -368,14 +369,12 @@ TEST_CASE("hostile: a body dripping past the deadline is reported with its statu
 TEST_CASE("hostile: a connection that never completes: 'could not connect within the deadline'",
           "[hostile]") {
   // A listener whose accept queue is full: the kernel drops further SYNs, so connect() hangs.
-  const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int port = 0;
+  const int listener = listen_on_loopback(0, port);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(bind(listener, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0);
-  REQUIRE(listen(listener, 0) == 0);
-  socklen_t length = sizeof address;
-  getsockname(listener, reinterpret_cast<sockaddr *>(&address), &length);
+  address.sin_port = htons(static_cast<uint16_t>(port));
   std::vector<int> fillers;
   for (int i = 0; i < 4; ++i) {  // fill the queue; later ones may hang in SYN_SENT, harmlessly
     const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -383,11 +382,118 @@ TEST_CASE("hostile: a connection that never completes: 'could not connect within
     fillers.push_back(fd);
   }
   usleep(100 * 1000);
-  const std::string url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/health";
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/health";
   const auto run = probe_measured({"--url", url, "--timeout", "1s", "--writable", "none"});
   for (int fd : fillers) close(fd);
   close(listener);
   check_contract(run, 1);
   CHECK_THAT(run.result.out, Catch::Contains("could not connect to 127.0.0.1:") &&
                                  Catch::Contains("within the 1s deadline"));
+}
+
+// --- bodies cut short: never judged as if complete --------------------------------------------
+
+TEST_CASE("hostile: a reset in the middle of a body fails like a cut, framed or not", "[hostile]") {
+  // Cut by a FIN the first said "shorter than its Content-Length"; cut by a RST both were judged
+  // on the 200 alone: healthy, though the first says fail.
+  for (const std::string head :
+       {"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n", "HTTP/1.1 200 OK\r\n\r\n"}) {
+    RawServer server(scripted({send_bytes(head + R"({"status":"fail", )"), pause(200), reset()}));
+    const auto run = probe_server(server);
+    INFO(head);
+    check_contract(run, 1);
+    CHECK_THAT(run.result.out, Catch::Contains("the connection was reset before the body ended"));
+  }
+}
+
+TEST_CASE("hostile: a body without length that stalls until the deadline is not complete",
+          "[hostile]") {
+  // Only the server's close ends such a body; the probe's own close at the deadline does not.
+  RawServer server(scripted({send_bytes("HTTP/1.1 200 OK\r\n\r\n"
+                                        R"({"status":"healthy"})"),
+                             hang()}));
+  const auto run = probe_server(server);
+  check_contract(run, 1);
+  CHECK_THAT(run.result.out, Catch::Contains("within the 1s deadline (HTTP 200 but the body was "
+                                             "still arriving"));
+}
+
+TEST_CASE("hostile: a status before the 64 KiB read limit still decides", "[hostile]") {
+  const std::string body =
+      std::string(R"({"status":"fail","pad":")") + std::string(100000, 'p') + "\"}";
+  RawServer server(scripted({send_bytes(
+      "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body)}));
+  const auto run = probe_server(server);
+  check_contract(run, 1);
+  CHECK_THAT(run.result.out, Catch::Contains("status \"fail\"") &&
+                                 Catch::Contains("body longer than 64.0 KiB, read that far"));
+}
+
+// --- bodies a JSON reader must survive ------------------------------------------------------
+
+namespace {
+std::string answer_with(const std::string &body) {
+  return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+// The shapes that cost a recursive reader stack, or a document tree memory, within 64 KiB.
+std::string nested_status(size_t bytes) {
+  const size_t depth = (bytes - 12) / 2;
+  return R"({"status":)" + std::string(depth, '[') + std::string(depth, ']') + "}";
+}
+}  // namespace
+
+TEST_CASE("hostile: a status nested 32000 deep is no crash, under a 1 MiB stack too",
+          "[hostile][may-skip]") {
+  if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (prlimit would limit the emulator)");
+  RawServer server(scripted({send_bytes(answer_with(nested_status(65536)))}));
+  const auto run = probe_server(server);
+  check_contract(run, 0);
+  CHECK_THAT(run.result.out, Catch::Contains("status is an array ([[[[[[["));
+  // Rendered recursively, it needed about 7.5 MiB of stack: SIGSEGV, exit 139, no report.
+  auto argv = std::vector<std::string>{
+      "prlimit",    "--stack=1048576",
+      "--",         probe_binary(),
+      "--url",      "http://127.0.0.1:" + std::to_string(server.port()) + "/health",
+      "--writable", "none"};
+  const auto limited = run_process(argv, minimal_env());
+  INFO(limited.out << limited.err);
+  CHECK(limited.signal == 0);
+  CHECK(limited.exit_code == 0);
+  CHECK_THAT(limited.out, Catch::StartsWith("degraded: webhook:http"));
+}
+
+TEST_CASE("hostile: 64 KiB of tiny members, empty arrays or one long string stay small",
+          "[hostile]") {
+  std::string members = R"({"status":"ok")";
+  for (int i = 0; members.size() < 65500; ++i) members += ",\"" + std::to_string(i) + "\":0";
+  members += "}";
+  std::string arrays = R"({"status":"ok","a":[)";
+  while (arrays.size() < 65500) arrays += "[],";
+  arrays += "[]]}";
+  const std::string text = R"({"status":"ok","warning":")" + std::string(65000, 'w') + "\"}";
+  for (const auto &body : {members, arrays, text}) {
+    RawServer server(scripted({send_bytes(answer_with(body))}));
+    const auto run = probe_server(server);
+    INFO(body.substr(0, 40));
+    check_contract(run, 0);
+    CHECK_THAT(run.result.out, Catch::Contains("status \"ok\""));
+  }
+}
+
+TEST_CASE("hostile: what Python's json.dumps writes by default never hides a fail", "[hostile]") {
+  // allow_nan=True and ensure_ascii=True are json.dumps's defaults; a str holding a lone surrogate
+  // or bytes decoded with surrogateescape reach the wire as below.
+  for (const std::string body :
+       {R"({"status": "fail", "latency_ms": NaN})", R"({"load": Infinity, "status": "fail"})",
+        R"({"load": -Infinity, "status": "fail"})", R"({"note": "\udc80", "status": "fail"})",
+        "{\"note\": \"caf\xe9\", \"status\": \"fail\"}"}) {
+    RawServer server(scripted({send_bytes(answer_with(body))}));
+    const auto run = probe_server(server);
+    INFO(body);
+    check_contract(run, 1);
+    CHECK_THAT(run.result.out, Catch::Contains("status \"fail\"") &&
+                                   Catch::Contains("(the service reports itself failing)"));
+  }
 }

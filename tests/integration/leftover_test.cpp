@@ -6,6 +6,8 @@
 
 #include <signal.h>
 
+#include <cstring>
+
 #include "probe_runner.h"
 #include "skip.h"
 #include "temp_dir.h"
@@ -63,6 +65,27 @@ TEST_CASE("without O_TMPFILE, SIGTERM mid-check removes the named file", "[lefto
   const auto result = probe.wait_exit(milliseconds(10000));
   CHECK_FALSE(result.killed_by_test);
   CHECK(list_names(dir.path()).empty());
+}
+
+TEST_CASE("without O_TMPFILE, every signal that ends the probe removes the named file",
+          "[leftover][may-skip]") {
+  if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (see traced_probe.h)");
+  TempDir dir;
+  const auto strace_args = without_tmpfile_and_slow_write(dir.path(), "2000000");
+  // A `docker exec -it` terminal closing (SIGHUP), a CPU limit (SIGXCPU), a stray timer or user
+  // signal: each ends the probe by default, like SIGTERM. (SIGQUIT and SIGABRT are handled the
+  // same way, but would dump core here.)
+  for (const int signal_number :
+       {SIGHUP, SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU, SIGVTALRM, SIGPROF, SIGIO, SIGRTMIN + 1}) {
+    INFO("signal " << signal_number << " (" << strsignal(signal_number) << ")");
+    TracedProbe probe(strace_args, writable_only(dir.path(), "10s"));
+    REQUIRE(probe.holds_file_under(dir.path(), milliseconds(5000)));
+    CHECK_THAT(list_names(dir.path()), Catch::StartsWith(".healthprobe-"));
+    REQUIRE(kill(probe.probe_pid(), signal_number) == 0);
+    const auto result = probe.wait_exit(milliseconds(10000));
+    CHECK_FALSE(result.killed_by_test);
+    CHECK(list_names(dir.path()).empty());
+  }
 }
 
 TEST_CASE("without O_TMPFILE, the watchdog's give-up removes the named file and says why",

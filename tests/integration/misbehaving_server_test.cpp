@@ -2,8 +2,6 @@
 // time generously: the point is that the deadline holds, not how fast the machine is.
 #include <catch2/catch.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -44,15 +42,9 @@ TEST_CASE("a listener that never accepts: every run blames the deadline, never a
           "[misbehaving]") {
   // The kernel completes the handshake into the backlog; nobody reads. Run it many times with a
   // short deadline: httplib's own timeouts must never win the race against the deadline.
-  const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(bind(listener, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0);
-  REQUIRE(listen(listener, 64) == 0);
-  socklen_t length = sizeof address;
-  getsockname(listener, reinterpret_cast<sockaddr *>(&address), &length);
-  const std::string url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/health";
+  int port = 0;
+  const int listener = listen_on_loopback(64, port);
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/health";
   for (int run = 0; run < 30; ++run) {
     const auto result = probe({"--url", url, "--timeout", "200ms", "--writable", "none"});
     INFO("run " << run << ": " << result.out);

@@ -1,4 +1,4 @@
-// The stand-in webhook (docker/example-webhook), run from a real venv like the image runs it.
+// The stand-in webhook (docker/standin), run from a real venv like the image runs it.
 #include <catch2/catch.hpp>
 
 #include "probe_runner.h"

@@ -9,21 +9,14 @@
 #include "raw_server.h"
 #include "skip.h"
 #include "temp_dir.h"
+#include "terminal_safety.h"
 
 using namespace test_support;
 
-namespace {
-// True when text holds a byte a terminal could act on: a control other than the report's own
-// newlines, DEL, or any byte of a non-ASCII character. The hostile input below holds no
-// non-ASCII that should survive, so a safe report is printable ASCII.
-bool has_raw_control_or_non_ascii(const std::string &text) {
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((byte < 0x20 && c != '\n') || byte >= 0x7f) return true;
-  }
-  return false;
-}
+// The hostile input below holds no non-ASCII that should survive: a safe report is printable
+// ASCII (see has_control_or_non_ascii).
 
+namespace {
 // CSI as a C1 control in UTF-8, a right-to-left override, a first-strong isolate.
 const std::string kC1Csi = "\xc2\x9b";
 const std::string kRlo = "\xe2\x80\xae";
@@ -125,14 +118,14 @@ TEST_CASE("C1, bidi and escape sequences from the server reach the terminal esca
   const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/health";
   const auto text = probe({"--writable", "none", "--url", url});
   CHECK(text.exit_code == 0);  // an unknown status word warns
-  CHECK_FALSE(has_raw_control_or_non_ascii(text.out));
+  CHECK_FALSE(has_control_or_non_ascii(text.out));
   CHECK_THAT(text.out, Catch::Contains(R"(status "starting\u009b31m\u202e")") &&
                            Catch::Contains(R"(version 1.0\u2068)") &&
                            Catch::Contains(R"(warning: \x1b]0;owned\x07\u009b2J)"));
 
   const auto json = probe({"--writable", "none", "--url", url, "--format", "json"});
   CHECK(json.exit_code == 0);
-  CHECK_FALSE(has_raw_control_or_non_ascii(json.out));
+  CHECK_FALSE(has_control_or_non_ascii(json.out));
   CHECK_THAT(json.out, Catch::Contains(R"(\\u009b31m\\u202e)"));
 }
 
@@ -156,7 +149,7 @@ TEST_CASE("a file name with invalid UTF-8, C1 and bidi bytes is shown escaped", 
   const std::string missing = dir / name;
   const auto result = probe({"--no-http", "--writable", missing});
   CHECK(result.exit_code == 1);
-  CHECK_FALSE(has_raw_control_or_non_ascii(result.out + result.err));
+  CHECK_FALSE(has_control_or_non_ascii(result.out + result.err));
   // The key (cut to 60 bytes) and the message both carry the name, escaped.
   const std::string escaped = dir.path() + R"(/app\xff\xfe\u009b31m\u202egpj.exe)";
   CHECK_THAT(first_line(result.out),

@@ -8,7 +8,9 @@
 
 #include <cstdio>
 
+#include "huge_directory.h"
 #include "probe_runner.h"
+#include "skip.h"
 #include "temp_dir.h"
 #include "venv.h"
 
@@ -190,39 +192,10 @@ TEST_CASE("a free-threaded venv (python3.Xt, lib/python3.Xt) verifies like any o
   CHECK_THAT(by_lib.out, Catch::Contains("pass  venv:packages"));
 }
 
-namespace {
-// A directory of `count` empty files for a huge site-packages; on tmpfs when there is one,
-// where creating them is fastest. Removed with its contents when the test ends.
-class HugeDirectory {
- public:
-  explicit HugeDirectory(int count) {
-    std::string pattern = "/dev/shm/healthprobe-test-XXXXXX";
-    path_ = mkdtemp(pattern.data()) != nullptr ? pattern : fallback_ / "huge";
-    if (path_ != pattern) REQUIRE(mkdir(path_.c_str(), 0755) == 0);
-    int created = 0;
-    for (int i = 0; i < count; ++i) {
-      const std::string name = path_ + "/module_" + std::to_string(i) + ".py";
-      const int fd = ::open(name.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
-      if (fd >= 0) ++created;
-      ::close(fd);
-    }
-    REQUIRE(created == count);
-  }
-  ~HugeDirectory() { run_process({"rm", "-rf", path_}, minimal_env()); }
-  HugeDirectory(const HugeDirectory &) = delete;
-  HugeDirectory &operator=(const HugeDirectory &) = delete;
-  const std::string &path() const { return path_; }
-
- private:
-  TempDir fallback_;
-  std::string path_;
-};
-}  // namespace
-
 TEST_CASE("a site-packages of 200000 entries is listed only until the deadline", "[venv]") {
   TempDir dir;
   const auto venv = copy_venv(dir);
-  const HugeDirectory huge(200000);
+  const HugeDirectory huge(200000, [](int i) { return "module_" + std::to_string(i) + ".py"; });
   const std::string site_packages =
       venv + "/lib/python" + venv_python_version(venv) + "/site-packages";
   REQUIRE(run_process({"rm", "-rf", site_packages}, minimal_env()).exit_code == 0);
@@ -245,4 +218,58 @@ TEST_CASE("a site-packages of 200000 entries is listed only until the deadline",
     return;
   }
   FAIL("the venv check never started, even with a 400ms deadline");
+}
+
+TEST_CASE("a site-packages of 200000 distributions is listed in flat memory", "[venv][may-skip]") {
+  if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (wait4 would measure QEMU)");
+  TempDir dir;
+  const auto venv = copy_venv(dir);
+  const std::string site_packages =
+      venv + "/lib/python" + venv_python_version(venv) + "/site-packages";
+  const auto baseline =
+      probe_measured({"--no-http", "--writable", "none", "--venv", venv, "--require", "gunicorn"});
+  REQUIRE(baseline.peak_rss_kib > 0);
+  const HugeDirectory huge(200000, [](int i) {
+    return "a_distribution_named_" + std::to_string(i) + "-1.0.0.dist-info";
+  });
+  REQUIRE(run_process({"rm", "-rf", site_packages}, minimal_env()).exit_code == 0);
+  REQUIRE(symlink(huge.path().c_str(), site_packages.c_str()) == 0);
+  // Time to read all of it: the report then counts every distribution it saw.
+  const auto run = probe_measured({"--no-http", "--writable", "none", "--venv", venv, "--require",
+                                   "gunicorn", "--timeout", "30s"});
+  INFO(run.result.out);
+  CHECK(run.result.exit_code == 1);
+  CHECK_THAT(run.result.out, Catch::Contains("missing from " + site_packages + ": gunicorn") &&
+                                 Catch::Contains("200000 distributions installed"));
+  INFO("peak RSS " << run.peak_rss_kib << " KiB, baseline " << baseline.peak_rss_kib << " KiB");
+#ifdef HEALTHPROBE_TEST_SANITIZED
+  constexpr long kGrowthKib = 16 * 1024;  // ASan keeps freed memory in quarantine
+#else
+  constexpr long kGrowthKib = 1024;
+#endif
+  CHECK(run.peak_rss_kib <= baseline.peak_rss_kib + kGrowthKib);
+}
+
+TEST_CASE("a pyvenv.cfg over 64 KiB is named as such, not read in part", "[venv]") {
+  TempDir dir;
+  const auto venv = copy_venv(dir);
+  // The keys the probe needs come last, past the 64 KiB it reads: cut silently, it said "no home".
+  const std::string cfg = read_file(venv + "/pyvenv.cfg");
+  write_file(venv + "/pyvenv.cfg", std::string(70000, '#') + "\n" + cfg);
+  const auto result = probe_venv(venv);
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.out, Catch::Contains(venv + "/pyvenv.cfg is larger than 64 KiB") &&
+                             !Catch::Contains("has no 'home' key"));
+}
+
+TEST_CASE("a pyvenv.cfg home that is a file is not called missing", "[venv]") {
+  TempDir dir;
+  const auto venv = copy_venv(dir);
+  const std::string file = dir / "not-a-dir";
+  write_file(file, "x");
+  set_cfg_value(venv, "home", file);
+  const auto result = probe_venv(venv);
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.out, Catch::Contains("pyvenv.cfg home " + file + " is not a directory") &&
+                             !Catch::Contains("does not exist"));
 }

@@ -24,7 +24,7 @@ std::vector<std::string> probe_command(const std::string &binary = probe_binary(
 // overrides it for a probe cross-built for another architecture).
 std::string expected_version_line();
 std::string python3();              // the interpreter that makes the test venvs
-std::string standin_webhook_dir();  // docker/example-webhook
+std::string standin_webhook_dir();  // docker/standin
 
 // The words that run a command as user nobody (uid 65534) when the tests run as root: setpriv.
 std::vector<std::string> as_nobody();

@@ -40,6 +40,25 @@ void set_cloexec_pipe(std::array<int, 2> &fds) {
   if (pipe2(fds.data(), O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
 }
 
+// Reaps pid, killing it first if it outlives started + timeout; fills in how it ended.
+void reap(pid_t pid, std::chrono::steady_clock::time_point started,
+          std::chrono::milliseconds timeout, ProcessResult &result) {
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() - started > timeout) {
+      kill(pid, SIGKILL);
+      result.killed_by_test = true;
+      waitpid(pid, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+}
+
 }  // namespace
 
 ProcessResult run_process(const std::vector<std::string> &argv, const EnvMap &env,
@@ -101,6 +120,32 @@ ProcessResult run_process(const std::vector<std::string> &argv, const EnvMap &en
   return result;
 }
 
+ProcessResult run_with_stdout(const std::vector<std::string> &argv, const EnvMap &env,
+                              int stdout_fd, std::chrono::milliseconds kill_after,
+                              bool stderr_too) {
+  std::array<int, 2> err{};
+  set_cloexec_pipe(err);
+  const auto started = std::chrono::steady_clock::now();
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    dup2(stdout_fd, STDOUT_FILENO);
+    dup2(stderr_too ? stdout_fd : err[1], STDERR_FILENO);
+    const int devnull = open("/dev/null", O_RDONLY);
+    if (devnull >= 0) dup2(devnull, STDIN_FILENO);
+    exec_child(argv, env, "");
+  }
+  close(err[1]);
+  ProcessResult result;
+  reap(pid, started, kill_after, result);
+  std::array<char, 4096> buffer{};
+  ssize_t got = 0;
+  while ((got = read(err[0], buffer.data(), buffer.size())) > 0)
+    result.err.append(buffer.data(), static_cast<size_t>(got));
+  close(err[0]);
+  return result;
+}
+
 BackgroundProcess::BackgroundProcess(const std::vector<std::string> &argv, const EnvMap &env,
                                      const std::string &cwd) {
   std::array<int, 2> out{};
@@ -149,22 +194,8 @@ std::string BackgroundProcess::read_line(std::chrono::milliseconds timeout) {
 
 ProcessResult BackgroundProcess::wait_exit(std::chrono::milliseconds timeout) {
   ProcessResult result;
-  const auto started = std::chrono::steady_clock::now();
-  int status = 0;
-  while (waitpid(pid_, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() - started > timeout) {
-      kill(pid_, SIGKILL);
-      result.killed_by_test = true;
-      waitpid(pid_, &status, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  reap(pid_, std::chrono::steady_clock::now(), timeout, result);
   pid_ = -1;
-  result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - started);
-  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
   result.out = buffered_;
   std::array<char, 4096> buffer{};
   ssize_t got = 0;

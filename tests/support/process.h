@@ -24,6 +24,13 @@ ProcessResult run_process(const std::vector<std::string> &argv, const EnvMap &en
                           std::chrono::milliseconds kill_after = std::chrono::seconds(30),
                           const std::string &cwd = "");
 
+// Runs argv with exactly env and its stdout on stdout_fd (which the test may never read); stderr
+// is captured, or on stdout_fd too with stderr_too. Killed after kill_after.
+ProcessResult run_with_stdout(const std::vector<std::string> &argv, const EnvMap &env,
+                              int stdout_fd,
+                              std::chrono::milliseconds kill_after = std::chrono::seconds(30),
+                              bool stderr_too = false);
+
 // A process left running (a server), killed and reaped on destruction.
 class BackgroundProcess {
  public:

@@ -16,12 +16,13 @@ namespace test_support {
 
 RawServer::RawServer(Behaviour behaviour, const std::string &address)
     : behaviour_(std::move(behaviour)) {
-  const bool ipv6 = address.find(':') != std::string::npos;
-  listener_ = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (listener_ < 0) throw std::runtime_error("socket failed");
-  int one = 1;
-  setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (ipv6) {
+  if (address == "127.0.0.1") {
+    listener_ = listen_on_loopback(16, port_);
+  } else {
+    listener_ = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (listener_ < 0) throw std::runtime_error("socket failed");
+    int one = 1;
+    setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     setsockopt(listener_, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
     sockaddr_in6 addr{};
     addr.sin6_family = AF_INET6;
@@ -31,17 +32,8 @@ RawServer::RawServer(Behaviour behaviour, const std::string &address)
     socklen_t length = sizeof addr;
     getsockname(listener_, reinterpret_cast<sockaddr *>(&addr), &length);
     port_ = ntohs(addr.sin6_port);
-  } else {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    inet_pton(AF_INET, address.c_str(), &addr.sin_addr);
-    if (bind(listener_, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0)
-      throw std::runtime_error("bind failed");
-    socklen_t length = sizeof addr;
-    getsockname(listener_, reinterpret_cast<sockaddr *>(&addr), &length);
-    port_ = ntohs(addr.sin_port);
+    if (listen(listener_, 16) != 0) throw std::runtime_error("listen failed");
   }
-  if (listen(listener_, 16) != 0) throw std::runtime_error("listen failed");
   thread_ = std::thread([this] { serve(); });
 }
 
@@ -105,6 +97,9 @@ Step drip(std::string unit, int interval_ms) {
 Step hang() {
   return {Step::Kind::Hang, ""};
 }
+Step pause(int ms) {
+  return {Step::Kind::Pause, "", ms};
+}
 Step reset() {
   return {Step::Kind::Reset, ""};
 }
@@ -128,6 +123,9 @@ RawServer::Behaviour scripted(std::vector<Step> script) {
         case Step::Kind::Hang:
           wait_while_running(stopping, 60000);
           return;
+        case Step::Kind::Pause:
+          wait_while_running(stopping, step.interval_ms);
+          break;
         case Step::Kind::Reset: {
           linger abort{1, 0};  // close() then sends RST instead of FIN
           setsockopt(client, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
@@ -136,6 +134,25 @@ RawServer::Behaviour scripted(std::vector<Step> script) {
       }
     }
   };
+}
+
+int listen_on_loopback(int backlog, int &port) {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw std::runtime_error("socket failed");
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  socklen_t length = sizeof addr;
+  if (bind(fd, reinterpret_cast<sockaddr *>(&addr), length) != 0 || listen(fd, backlog) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &length) != 0) {
+    close(fd);
+    throw std::runtime_error("cannot listen on 127.0.0.1");
+  }
+  port = ntohs(addr.sin_port);
+  return fd;
 }
 
 int unused_port() {

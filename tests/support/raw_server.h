@@ -14,7 +14,7 @@ class RawServer {
   // The behaviour gets the accepted socket and a flag set when the test is done with it.
   using Behaviour = std::function<void(int client, const std::atomic<bool> &stopping)>;
 
-  // address "127.0.0.1" or "::1" (IPv6-only: no v4-mapped fallback).
+  // address "127.0.0.1" or an IPv6 one such as "::1" (IPv6-only: no v4-mapped fallback).
   explicit RawServer(Behaviour behaviour, const std::string &address = "127.0.0.1");
   ~RawServer();
   RawServer(const RawServer &) = delete;
@@ -43,7 +43,7 @@ void wait_while_running(const std::atomic<bool> &stopping, int ms);
 
 // One step of a scripted answer (see scripted()).
 struct Step {
-  enum class Kind { Send, Flood, Drip, Hang, Reset };
+  enum class Kind { Send, Flood, Drip, Hang, Pause, Reset };
   Kind kind;
   std::string bytes;
   int interval_ms = 0;
@@ -52,11 +52,16 @@ Step send_bytes(std::string bytes);            // once
 Step flood(std::string unit);                  // again and again, as fast as the peer reads
 Step drip(std::string unit, int interval_ms);  // again and again, one unit per interval
 Step hang();                                   // silent until the test ends
+Step pause(int ms);                            // silent for ms, then the next step
 Step reset();                                  // abort the connection (RST)
 // A behaviour that reads the request head, then plays the steps in order and closes.
 RawServer::Behaviour scripted(std::vector<Step> script);
 
 // A port on 127.0.0.1 that nothing listens on (bound, then closed).
 int unused_port();
+
+// A TCP socket listening on 127.0.0.1 with this backlog, on `port` (0: any free one, then set);
+// throws when it cannot. The caller closes it.
+int listen_on_loopback(int backlog, int &port);
 
 }  // namespace test_support

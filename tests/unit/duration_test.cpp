@@ -13,11 +13,13 @@ TEST_CASE("durations accept ms, s, m and bare seconds", "[duration]") {
   CHECK(parse_duration("3") == milliseconds(3000));
   CHECK(parse_duration("0.25") == milliseconds(250));
   CHECK(parse_duration("60m") == milliseconds(3600000));
+  CHECK(parse_duration("1h") == milliseconds(3600000));  // the usage message's own upper bound
+  CHECK(parse_duration("0.5h") == milliseconds(1800000));
 }
 
 TEST_CASE("durations refuse zero, negatives, junk and more than an hour", "[duration]") {
-  for (const char *bad :
-       {"", "0", "0s", "-1s", "2 s", "2h", "s", "ms", "1.2.3s", "61m", "2sec", "0.0001s"}) {
+  for (const char *bad : {"", "0", "0s", "-1s", "2 s", "2h", "1.01h", "h", "s", "ms", "1.2.3s",
+                          "61m", "2sec", "0.0001s"}) {
     INFO(bad);
     CHECK_FALSE(parse_duration(bad).has_value());
   }
@@ -27,6 +29,7 @@ TEST_CASE("durations format back to the shortest unit", "[duration]") {
   CHECK(healthprobe::format_duration(milliseconds(2000)) == "2s");
   CHECK(healthprobe::format_duration(milliseconds(250)) == "250ms");
   CHECK(healthprobe::format_duration(milliseconds(120000)) == "2m");
+  CHECK(healthprobe::format_duration(milliseconds(3600000)) == "1h");
 }
 
 TEST_CASE("durations out of any range are refused, never thrown", "[duration]") {

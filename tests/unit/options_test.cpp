@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <tuple>
+
 #include "healthprobe/parsing/options.h"
 
 using healthprobe::Command;
@@ -89,6 +92,26 @@ TEST_CASE("venv: VIRTUAL_ENV by default, 'none' disables, --require needs a venv
       parse({"--venv", "none"}, {{"HEALTHPROBE_VENV", "/app/.venv"}, {"HEALTHPROBE_REQUIRE", "x"}});
   CHECK(image.command == Command::Check);
   CHECK(image.options.require.empty());
+}
+
+TEST_CASE("a venv path is absolute, like every other path setting", "[options]") {
+  for (const auto &[args, env, source] : std::vector<
+           std::tuple<std::vector<std::string>, std::map<std::string, std::string>, std::string>>{
+           {{"--venv", ""}, {}, "--venv=''"},
+           {{"--venv", "app/.venv"}, {}, "--venv='app/.venv'"},
+           {{"--venv=.venv"}, {}, "--venv='.venv'"},
+           {{}, {{"HEALTHPROBE_VENV", "app/.venv"}}, "HEALTHPROBE_VENV='app/.venv'"},
+           {{}, {{"VIRTUAL_ENV", ".venv"}}, "VIRTUAL_ENV='.venv'"},
+       }) {
+    const auto parsed = parse(args, env);
+    INFO(source);
+    CHECK(parsed.command == Command::UsageError);
+    CHECK_THAT(parsed.error,
+               Catch::StartsWith(source) && Catch::Contains("must be an absolute path, or none"));
+  }
+  // An empty variable still counts as unset: VIRTUAL_ENV then decides.
+  CHECK(parse({}, {{"HEALTHPROBE_VENV", ""}, {"VIRTUAL_ENV", "/v"}}).options.venv ==
+        std::string("/v"));
 }
 
 TEST_CASE("--no-http drops the HTTP check; --writable none drops the directory checks",

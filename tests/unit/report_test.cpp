@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "healthprobe/reporting/report.h"
+#include "terminal_safety.h"
 
 using healthprobe::Format;
 using healthprobe::Observation;
@@ -99,15 +100,7 @@ TEST_CASE("reports always fit the byte budget, verdict first, in both formats", 
 
 namespace {
 // The hostile report below holds no text that should survive as non-ASCII: every byte of a
-// safe rendering is printable ASCII or the report's own newline.
-bool has_terminal_control(const std::string &out) {
-  for (char c : out) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((byte < 0x20 && c != '\n') || byte >= 0x7f) return true;
-  }
-  return false;
-}
-
+// safe rendering is printable ASCII or the report's own newline (has_control_or_non_ascii).
 Report hostile() {
   Report report;
   report.time = "2026-11-30T00:00:00Z";
@@ -125,7 +118,7 @@ Report hostile() {
 
 TEST_CASE("the text report shows every outside control escaped, the key included", "[report]") {
   const std::string out = render_within(hostile(), Format::Text, 4096);
-  CHECK_FALSE(has_terminal_control(out));
+  CHECK_FALSE(test_support::has_control_or_non_ascii(out));
   CHECK_THAT(out, Catch::StartsWith("unhealthy: filesystem:/tmp/\\u009b31m\\u202e\\xff "));
   CHECK_THAT(out, Catch::Contains("status \"\\x1b]0;pwned\\x07\\u009b2J\\u2066\""));
 }
@@ -133,14 +126,14 @@ TEST_CASE("the text report shows every outside control escaped, the key included
 TEST_CASE("the JSON report carries the same escaped text, safe raw and after decoding",
           "[report]") {
   const std::string out = render_within(hostile(), Format::Json, 4096);
-  CHECK_FALSE(has_terminal_control(out));
+  CHECK_FALSE(test_support::has_control_or_non_ascii(out));
   // What `jq -r` would print is as safe as the text report: the escapes are literal text.
   const auto document = nlohmann::json::parse(out);
   const std::string key = "filesystem:/tmp/\\u009b31m\\u202e\\xff";
   REQUIRE(document["checks"].contains(key));
   const std::string output = document["checks"]["webhook:http"][0]["output"];
   CHECK(output == "HTTP 200; status \"\\x1b]0;pwned\\x07\\u009b2J\\u2066\"");
-  CHECK_FALSE(has_terminal_control(output));
+  CHECK_FALSE(test_support::has_control_or_non_ascii(output));
 }
 
 TEST_CASE("json: observed values at and past 2^63 print exactly, with no undefined cast",
@@ -160,4 +153,28 @@ TEST_CASE("json: observed values at and past 2^63 print exactly, with no undefin
   CHECK_THAT(healthprobe::render_json(report, 200), Catch::Contains("\"observedValue\":-5,"));
   report.observations[0].observed_value = 2.5;
   CHECK_THAT(healthprobe::render_json(report, 200), Catch::Contains("\"observedValue\":2.5,"));
+}
+
+TEST_CASE("one check is one check: counts agree with their nouns", "[report]") {
+  Report one;
+  one.observations.push_back(make("filesystem", "/", Status::Pass, "root filesystem is writable"));
+  CHECK_THAT(render_text(one, 120), Catch::StartsWith("healthy: 1 check passed in "));
+  Report two = one;
+  two.observations.push_back(make("filesystem", "/tmp", Status::Pass, "writable"));
+  CHECK_THAT(render_text(two, 120), Catch::StartsWith("healthy: 2 checks passed in "));
+  // A budget too small for the one passing check beside a failure: it is summarised.
+  Report squeezed;
+  squeezed.observations.push_back(make("webhook", "http", Status::Fail, std::string(400, 'x')));
+  const std::string long_dir = "/" + std::string(50, 'd');
+  squeezed.observations.push_back(
+      make("filesystem", long_dir.c_str(), Status::Pass, std::string(400, 'y')));
+  bool summarised = false;
+  for (size_t budget = 100; budget < 400 && !summarised; ++budget) {
+    const std::string out = healthprobe::render_within(squeezed, Format::Text, budget);
+    if (out.find("passing check") == std::string::npos) continue;
+    summarised = true;
+    INFO(out);
+    CHECK_THAT(out, Catch::Contains("1 passing check not shown"));
+  }
+  CHECK(summarised);
 }

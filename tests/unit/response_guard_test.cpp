@@ -98,6 +98,16 @@ TEST_CASE("Content-Length must be a number, one number", "[guard]") {
   ResponseGuard same;
   CHECK(feed(same, "HTTP/1.1 200 OK\r\nContent-Length: 5, 5\r\ncontent-length: 5\r\n\r\nhello") ==
         "HTTP/1.1 200\r\nContent-Length: 5\r\n\r\nhello");
+  // RFC 9110 allows leading zeros (1*DIGIT): only the digits after them can overflow.
+  ResponseGuard zeros;
+  CHECK(feed(zeros, "HTTP/1.1 200 OK\r\nContent-Length: " + std::string(40, '0') +
+                        "5, 05\r\n\r\nhello") == "HTTP/1.1 200\r\nContent-Length: 5\r\n\r\nhello");
+  ResponseGuard empty_body;
+  CHECK(feed(empty_body, "HTTP/1.1 200 OK\r\nContent-Length: 0000\r\n\r\n") ==
+        "HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n");
+  ResponseGuard too_long;
+  feed(too_long, "HTTP/1.1 200 OK\r\nContent-Length: 000" + std::string(19, '9') + "\r\n\r\n");
+  CHECK(too_long.failure() == "malformed response (an invalid Content-Length)");
 }
 
 TEST_CASE("chunked bodies reach httplib with canonical size lines and no trailers", "[guard]") {

@@ -134,3 +134,39 @@ TEST_CASE("the report's UTC timestamp matches gmtime, without reading /etc/local
     CHECK(utc_timestamp(seconds) == expected);
   }
 }
+
+TEST_CASE("checks the deadline left no time for are keyed as they would have been", "[runtime]") {
+  // A skipped check keyed "filesystem" instead of "filesystem:/a" reads as a new check at fault
+  // in the change log, and a dir the check itself no longer reached went missing altogether.
+  FilesystemSettings settings;
+  settings.writable = {"/a", "/b"};
+  std::vector<std::unique_ptr<Check>> checks;
+  checks.push_back(std::make_unique<FilesystemCheck>(settings));
+  checks.push_back(std::make_unique<FilesystemCheck>(FilesystemSettings{}));
+  Interruption interruption;
+  const Deadline expired(std::chrono::milliseconds(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const Report report = run_checks(checks, expired, interruption);
+  std::vector<std::string> keys;
+  for (const auto &observation : report.observations) {
+    keys.push_back(observation_key(observation));
+    CHECK(observation.status == Status::Fail);
+    CHECK(observation.output == "not run: the 1ms deadline had passed");
+  }
+  CHECK(keys == std::vector<std::string>{"filesystem:/a", "filesystem:/b", "filesystem:/"});
+}
+
+TEST_CASE("a filesystem check that runs out of time names each dir it did not reach", "[runtime]") {
+  FilesystemSettings settings;
+  settings.writable = {"/tmp", "/tmp", "/tmp"};
+  FilesystemCheck check(settings);
+  Interruption interruption;
+  const Deadline expired(std::chrono::milliseconds(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const auto observations = check.run(expired, interruption);
+  REQUIRE(observations.size() == 4);  // three dirs not reached, then the root's mode
+  for (size_t i = 0; i < 3; ++i) {
+    CHECK(observation_key(observations[i]) == "filesystem:/tmp");
+    CHECK(observations[i].status == Status::Fail);
+  }
+}

@@ -70,3 +70,12 @@ TEST_CASE("split keeps empty items between separators", "[text]") {
   CHECK(split("a::b", ':') == std::vector<std::string_view>{"a", "", "b"});
   CHECK(split("/tmp", ':') == std::vector<std::string_view>{"/tmp"});
 }
+
+TEST_CASE("an HTTP token: letters, digits and RFC 9110's punctuation, at least one", "[text]") {
+  CHECK(healthprobe::is_http_token("X-Request-Id"));
+  CHECK(healthprobe::is_http_token("!#$%&'*+-.^_`|~09azAZ"));
+  for (const char *bad : {"", "Bad Name", "a:b", "a\tb", "caf\xc3\xa9", "(x)", "a/b"}) {
+    INFO(bad);
+    CHECK_FALSE(healthprobe::is_http_token(bad));
+  }
+}

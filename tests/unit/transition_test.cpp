@@ -61,7 +61,7 @@ TEST_CASE("a text line: stamped, labelled, one line, at most 1 KiB", "[transitio
   const auto healthy = report_of({observation("filesystem", "/tmp", Status::Pass, "ok")});
   CHECK(transition_line(healthy, Previous::Known, HealthState{Status::Fail, {"venv:python"}},
                         Format::Text) ==
-        "2026-11-30T05:00:00Z healthprobe: healthy again (was unhealthy: venv:python): 1 checks "
+        "2026-11-30T05:00:00Z healthprobe: healthy again (was unhealthy: venv:python): 1 check "
         "passed\n");
 
   std::vector<Observation> many;
@@ -86,4 +86,10 @@ TEST_CASE("a JSON line: one object, invalid UTF-8 replaced", "[transition]") {
   CHECK(json["previous"] == "unhealthy");
   CHECK(json["previousReasons"] == nlohmann::json::array({"venv:python"}));
   CHECK(json["reasons"] == nlohmann::json::array({"webhook:http"}));
+}
+
+TEST_CASE("a healthy line counts its checks in the right number", "[transition]") {
+  const auto one = report_of({observation("filesystem", "/", Status::Pass, "root is writable")});
+  CHECK_THAT(transition_line(one, Previous::FirstRun, kHealthy, Format::Text),
+             Catch::EndsWith("healthprobe: healthy (first run): 1 check passed\n"));
 }

@@ -32,6 +32,8 @@ class FilesystemCheck : public Check {
 
   std::string name() const override { return "filesystem"; }
   std::vector<Observation> run(const Deadline &deadline, Interruption &interruption) override;
+  // One per writable dir (filesystem:DIR), or filesystem:/ when there are none.
+  std::vector<Observation> not_run(const std::string &why) const override;
   // With no writable dirs it only asks statvfs about "/", the file system the probe itself was
   // just loaded from: if that hung, the probe would never have started.
   bool may_block_uninterruptibly() const override { return !settings_.writable.empty(); }

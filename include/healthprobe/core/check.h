@@ -35,6 +35,10 @@ class Check {
   // Must return by the deadline; reports a failure rather than throwing. A check that waits on a
   // socket hands it to `interruption`, which shuts it down when the deadline passes.
   virtual std::vector<Observation> run(const Deadline &deadline, Interruption &interruption) = 0;
+  // What the check reports when it cannot run or finish (the deadline passed, the memory budget ran
+  // out): failures keyed as its own observations would have been, so the change log sees the same
+  // checks at fault. By default one, keyed by name().
+  virtual std::vector<Observation> not_run(const std::string &why) const;
   // Whether the check may sleep in the kernel where no signal reaches it (file system calls on
   // a path that may be a network mount). Such a run needs the watchdog thread; a run without
   // any makes do with a timer signal, which costs far less (runtime/alarm_watchdog.h).

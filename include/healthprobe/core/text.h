@@ -14,6 +14,13 @@ std::string to_lower(std::string_view text);
 // The items with separator between them ("a, b").
 std::string join(const std::vector<std::string> &items, const char *separator);
 
+// An RFC 9110 token (section 5.6.2), what a header field name is: one or more letters, digits or
+// !#$%&'*+-.^_`|~.
+bool is_http_token(std::string_view text);
+
+// "1 check", "2 checks": a count with its noun in the right number.
+std::string counted(size_t count, std::string_view one, std::string_view many);
+
 // A decimal number made of digits only (no sign, no spaces) within [min, max]; nullopt otherwise.
 std::optional<int> parse_int_in_range(std::string_view text, int min, int max);
 

@@ -26,7 +26,7 @@ class GuardedClient : public httplib::ClientImpl {
  public:
   GuardedClient(const std::string &host, int port, GuardedExchange &exchange,
                 Interruption &interruption)
-      : httplib::ClientImpl(host, port), exchange_(exchange) {
+      : httplib::ClientImpl(host, port), exchange_(exchange), interruption_(interruption) {
     set_socket_options([&interruption](socket_t socket) { interruption.watch(socket); });
   }
 
@@ -35,6 +35,7 @@ class GuardedClient : public httplib::ClientImpl {
                       std::function<bool(httplib::Stream &strm)> callback) override;
 
   GuardedExchange &exchange_;
+  const Interruption &interruption_;
 };
 
 }  // namespace healthprobe

@@ -39,7 +39,9 @@ class ResponseGuard {
   // Otherwise the response stays in its phase: a close by the server there is a truncation, a
   // close by the probe at the deadline is not (the caller knows which).
   bool end_of_stream();
-  // What a close in the middle of a framed body means, "" if the body was not cut short.
+  // The connection failed (a reset): whatever phase the response was in, it ends there.
+  void connection_lost() { lost_ = true; }
+  // What a close or a reset in the middle of a body means, "" if the body was not cut short.
   std::string truncation() const;
 
   Phase phase() const { return phase_; }
@@ -84,6 +86,7 @@ class ResponseGuard {
   ChunkState chunk_ = ChunkState::SizeLine;
   size_t trailer_bytes_ = 0;
   bool closed_early_ = false;
+  bool lost_ = false;
 };
 
 }  // namespace healthprobe

@@ -21,6 +21,9 @@ struct Url {
   std::string redacted() const;
 };
 
+// A host as a URL or a message writes it: an IPv6 literal in brackets ("[::1]"), any other as is.
+std::string bracketed(const std::string &host);
+
 struct UrlError {
   std::string message;  // never contains the URL's userinfo
 };

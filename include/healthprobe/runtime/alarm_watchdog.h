@@ -3,8 +3,9 @@
 // block where a signal cannot reach them (run.cpp decides; the HTTP check's waits are all
 // interruptible). The same two stages as Watchdog, from a SIGALRM handler on the checking thread:
 //  1. at the deadline, Interruption::interrupt(): the watched socket is shut down;
-//  2. a grace period later, the give-up message prepared for the check in progress is written to
-//     stdout (unless quiet) and the probe exits 1. The handler runs on the checking thread, so
+//  2. a grace period later (after the interrupt really ran, should that be late), the give-up
+//     message prepared for the check in progress is written to stdout (unless quiet) and the
+//     probe exits 1. The handler runs on the checking thread, so
 //     that check was working, not blocked in the kernel: its message says so.
 //
 // Why not always the thread: creating it, and tearing it down at exit, is the largest part of

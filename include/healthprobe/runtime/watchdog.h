@@ -2,8 +2,9 @@
 // Enforces the run's deadline from a second thread, in two stages, unless disarmed first:
 //  1. at the deadline, interrupt the check in progress (a server that drips one byte at a time
 //     defeats per-read timeouts; only cutting the connection ends it);
-//  2. a grace period later, give up: a check stuck in a system call nothing can interrupt (a hung
-//     network mount) must not keep the probe past Docker's timeout.
+//  2. a grace period later (after the interrupt really ran, should that be late), give up: a check
+//     stuck in a system call nothing can interrupt (a hung network mount) must not keep the probe
+//     past Docker's timeout.
 // Only a thread can do stage 2: a signal handler would not run while the check thread sleeps
 // uninterruptibly in the kernel.
 //
@@ -19,7 +20,8 @@ namespace healthprobe {
 
 class Watchdog {
  public:
-  using TimePoint = std::chrono::steady_clock::time_point;
+  using Clock = std::chrono::steady_clock;
+  using TimePoint = Clock::time_point;
 
   Watchdog(TimePoint interrupt_at, std::function<void()> interrupt, TimePoint give_up_at,
            std::function<void()> give_up);

@@ -4,9 +4,10 @@ It answers like the real service (see ../shared/notes/context.md): GET /health,
 /health/ready and /health/live, also under a stage prefix (/{stage}/health).
 With WEBHOOK_MODE=degraded it still answers 200, as the real service does when its
 secrets are missing at start-up, with "mode": "degraded" and a "warning".
-Used by the probe's integration tests, the README demo and the example image. `python -m src.app`
+Used by the probe's integration tests, the README demo and the container tests. `python -m src.app`
 serves it with the standard library; create_app() is the same endpoints as an ASGI app, for the
-production command (gunicorn with uvicorn workers) where gunicorn and uvicorn are installed.
+production command (gunicorn with uvicorn workers, docker/Dockerfile's CMD), where gunicorn and
+uvicorn are installed.
 """
 
 import json
@@ -15,8 +16,10 @@ import signal
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from .version import get_version
+
 SERVICE = "benchling-webhook"
-VERSION = "0.0.0-standin"
+VERSION = get_version()
 
 
 def health_body(path: str, degraded: bool):
@@ -59,7 +62,7 @@ class HealthHandler(BaseHTTPRequestHandler):
 
 def create_app():
     """ASGI application factory, as the real service's: `gunicorn "src.app:create_app()"
-    --worker-class uvicorn.workers.UvicornWorker` (docker/Dockerfile's `service` target) serves it."""
+    --worker-class uvicorn.workers.UvicornWorker` (docker/Dockerfile's CMD) serves it."""
     degraded = os.environ.get("WEBHOOK_MODE") == "degraded"
 
     async def app(scope, receive, send):
