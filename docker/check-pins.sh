@@ -6,7 +6,7 @@
 # moved on is reported, not failed: the pin still builds the same bytes, and Renovate or
 # docker/update-base-digest.sh moves it.
 #
-#   docker/check-pins.sh                  # docker/Dockerfile*, ./Dockerfile, .github/workflows/*.yml
+#   docker/check-pins.sh                  # docker/**/Dockerfile*, ./Dockerfile, .github/workflows/*.yml
 #   docker/check-pins.sh FILE...          # those files
 #
 # Exit 1 if any pin is wrong (not an index, an arch missing, bytes that are not the digest, or
@@ -16,7 +16,10 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 if [ "$#" -eq 0 ]; then
-  for f in "$root"/docker/Dockerfile* "$root/Dockerfile" "$root"/.github/workflows/*.yml; do
+  # Every Dockerfile under docker/ (the stand-in service has its own), the root one, the workflows.
+  found="$(find "$root/docker" -name node_modules -prune -o -name .venv -prune -o -type f -name 'Dockerfile*' -print | LC_ALL=C sort)"
+  while read -r f; do [ -n "$f" ] && set -- "$@" "$f"; done <<<"$found"
+  for f in "$root/Dockerfile" "$root"/.github/workflows/*.yml; do
     [ -f "$f" ] && set -- "$@" "$f"
   done
 fi

@@ -3,10 +3,11 @@
 # multi-platform INDEX digest its tag points at now, or move it to a new tag. Rewrites
 # `ARG NAME=repo:tag@sha256:...` (and `ARG NAME_DIGEST=sha256:...`, if present) in place and nothing else.
 #
-#   docker/update-base-digest.sh                         # same tag, current digest
+#   docker/update-base-digest.sh                         # same tag, current digest, in every
+#                                                        # Dockerfile that pins it (docker/**, ./)
 #   docker/update-base-digest.sh --tag 2023.11.20260501.0  # a newer dated release
 #   docker/update-base-digest.sh --arg UV_IMAGE --tag 0.9.20
-#   docker/update-base-digest.sh --arg PROBE_BUILDER_IMAGE --file docker/Dockerfile
+#   docker/update-base-digest.sh --arg PROBE_BUILDER_IMAGE --file Dockerfile
 #   docker/update-base-digest.sh --check                 # exit 1 if the pin is stale, change nothing
 #
 # Only an index (OCI image index or Docker manifest list) naming linux/amd64 and linux/arm64 is
@@ -22,7 +23,7 @@ new_tag=""
 check=0
 files=()
 
-usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 64; }
+usage() { sed -n '2,/^set -euo/{/^#/p}' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 64; }
 die() { echo "update-base-digest: $*" >&2; exit 1; }
 
 while [ $# -gt 0 ]; do
@@ -37,10 +38,17 @@ while [ $# -gt 0 ]; do
 done
 [[ "$arg_name" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || die "bad ARG name '$arg_name'"
 [ -z "$new_tag" ] || [[ "$new_tag" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] || die "bad tag '$new_tag'"
-# The shipped Dockerfile and the single-stage baseline share the base, so both move together.
+# Without --file: every Dockerfile of the repository that pins this ARG (under docker/, at any
+# depth, and the root one), so one image carries one pin everywhere (the drop-in, the stand-in and
+# the baseline share the base; the root Dockerfile's builder is release.yml's container too, which
+# Renovate moves with it). With --file, each named file must have the line.
 if [ "${#files[@]}" -eq 0 ]; then
-  files=("$here/Dockerfile")
-  [ -f "$here/Dockerfile.single-stage" ] && files+=("$here/Dockerfile.single-stage")
+  candidates="$(find "$here" -name node_modules -prune -o -name .venv -prune -o -type f -name 'Dockerfile*' -print | LC_ALL=C sort)"
+  [ ! -f "$here/../Dockerfile" ] || candidates+=$'\n'"$(cd "$here/.." && pwd)/Dockerfile"
+  while read -r f; do
+    [ -n "$f" ] && grep -q -E "^ARG ${arg_name}=" "$f" && files+=("$f")
+  done <<<"$candidates"
+  [ "${#files[@]}" -gt 0 ] || die "no Dockerfile pins 'ARG ${arg_name}='"
 fi
 
 # The one pinned reference, from the first file: repo:tag@sha256:<64 hex>.

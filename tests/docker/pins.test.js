@@ -182,8 +182,12 @@ describe('docker/check-pins.sh against a stand-in registry', () => {
     // Nothing served: every pin fails to resolve, which lists exactly what the workflow will check.
     const r = check();
     assert.equal(r.status, 1);
-    const files = [path.join(repo, 'docker', 'Dockerfile'), path.join(repo, 'docker', 'Dockerfile.single-stage'),
-      path.join(repo, 'Dockerfile'), ...fs.readdirSync(path.join(repo, '.github', 'workflows'))
+    const dockerfiles = (dir) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+      if (e.isDirectory()) return ['node_modules', '.venv'].includes(e.name) ? [] : dockerfiles(path.join(dir, e.name));
+      return e.isFile() && e.name.startsWith('Dockerfile') ? [path.join(dir, e.name)] : [];
+    });
+    const files = [...dockerfiles(path.join(repo, 'docker')), path.join(repo, 'Dockerfile'),
+      ...fs.readdirSync(path.join(repo, '.github', 'workflows'))
         .filter((f) => f.endsWith('.yml')).map((f) => path.join(repo, '.github', 'workflows', f))]
       .filter((f) => fs.existsSync(f));
     const want = new Set();

@@ -1,8 +1,8 @@
 'use strict';
 // renovate.json's custom managers, applied the way Renovate applies them, to the files themselves:
 // every line that pins an image by digest (ARG, FROM, COPY --from, `# syntax=`, a workflow's
-// `image:`/`container:`) in docker/Dockerfile*, docker/*.yaml, the root Dockerfile and the workflows
-// is matched by exactly one manager, with the reference it holds; an `ARG X_DIGEST=` companion
+// `image:`/`container:`) in docker/**/Dockerfile*, docker/**/*.yml, the root Dockerfile and the workflows
+// (at any depth under docker/) is matched by exactly one manager, with the reference it holds; an `ARG X_DIGEST=` companion
 // line is inside the match of its image, so Renovate's rewrite of that match (every occurrence of
 // the old digest, autoReplaceGlobalMatch) updates both; one dependency carries one pin everywhere;
 // and the package rules put the base and builder in one pull request. The files are read as they
@@ -21,14 +21,18 @@ const repo = path.resolve(__dirname, '..', '..');
 const cfg = JSON.parse(fs.readFileSync(path.join(repo, 'renovate.json'), 'utf8'));
 const NEW_DIGEST = `sha256:${'0'.repeat(64)}`;
 
-// The files in scope, relative to the repository: what exists of them today.
+// The files in scope, relative to the repository: what exists of them today. Under docker/, at any
+// depth (the stand-in service has its own Dockerfile), every Dockerfile* and compose YAML.
 function scopedFiles() {
-  const list = (dir, re) => (fs.existsSync(path.join(repo, dir))
-    ? fs.readdirSync(path.join(repo, dir)).filter((f) => re.test(f)).map((f) => path.posix.join(dir, f)) : []);
-  return [
-    ...list('docker', /^Dockerfile/), ...list('docker', /\.ya?ml$/), ...list('.', /^Dockerfile$/).map((f) => f.replace(/^\.\//, '')),
-    ...list('.github/workflows', /\.ya?ml$/),
-  ].filter((f) => fs.statSync(path.join(repo, f)).isFile());
+  const walk = (dir) => fs.readdirSync(path.join(repo, dir), { withFileTypes: true }).flatMap((e) => {
+    const rel = path.posix.join(dir, e.name);
+    if (e.isDirectory()) return ['node_modules', '.venv', '__pycache__'].includes(e.name) ? [] : walk(rel);
+    return e.isFile() ? [rel] : [];
+  });
+  const docker = walk('docker').filter((f) => /(^|\/)Dockerfile[^/]*$|\.ya?ml$/.test(f));
+  const root = fs.existsSync(path.join(repo, 'Dockerfile')) ? ['Dockerfile'] : [];
+  const workflows = walk('.github/workflows').filter((f) => /\.ya?ml$/.test(f));
+  return [...docker, ...root, ...workflows];
 }
 
 // Lines that pin: a reference with a digest on an instruction, syntax, image or container line.
