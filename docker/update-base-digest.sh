@@ -3,18 +3,18 @@
 # multi-platform INDEX digest its tag points at now, or move it to a new tag. Rewrites
 # `ARG NAME=repo:tag@sha256:...` (and `ARG NAME_DIGEST=sha256:...`, if present) in place and nothing else.
 #
-#   docker/update-base-digest.sh                         # same tag, current digest
+#   docker/update-base-digest.sh                         # same tag, current digest, in every
+#                                                        # Dockerfile that pins it (docker/**, ./)
 #   docker/update-base-digest.sh --tag 2023.11.20260501.0  # a newer dated release
 #   docker/update-base-digest.sh --arg UV_IMAGE --tag 0.9.20
-#   docker/update-base-digest.sh --arg PROBE_BUILDER_IMAGE --file docker/Dockerfile
+#   docker/update-base-digest.sh --arg PROBE_BUILDER_IMAGE --file Dockerfile
 #   docker/update-base-digest.sh --check                 # exit 1 if the pin is stale, change nothing
 #
 # Only an index (OCI image index or Docker manifest list) naming linux/amd64 and linux/arm64 is
 # accepted: a per-platform manifest digest would make every --platform build that one arch. A pin
 # that is one platform's manifest of the tag's index is replaced by the index digest (--check:
-# reported as stale). The tag's raw manifest comes from `docker buildx imagetools inspect --raw`,
-# else `skopeo inspect --raw`; its digest is the sha256 of those bytes. DIGEST_RESOLVER=CMD
-# replaces both: CMD IMAGE:TAG prints the raw manifest (the tests use a stub).
+# reported as stale). docker/index-digest.sh fetches the tag's raw manifest and applies that rule
+# (DIGEST_RESOLVER=CMD stands in for the registry there: the tests use a stub).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,7 +23,7 @@ new_tag=""
 check=0
 files=()
 
-usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 64; }
+usage() { sed -n '2,/^set -euo/{/^#/p}' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 64; }
 die() { echo "update-base-digest: $*" >&2; exit 1; }
 
 while [ $# -gt 0 ]; do
@@ -38,10 +38,17 @@ while [ $# -gt 0 ]; do
 done
 [[ "$arg_name" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || die "bad ARG name '$arg_name'"
 [ -z "$new_tag" ] || [[ "$new_tag" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] || die "bad tag '$new_tag'"
-# The shipped Dockerfile and the single-stage baseline share the base, so both move together.
+# Without --file: every Dockerfile of the repository that pins this ARG (under docker/, at any
+# depth, and the root one), so one image carries one pin everywhere (the drop-in, the stand-in and
+# the baseline share the base; the root Dockerfile's builder is release.yml's container too, which
+# Renovate moves with it). With --file, each named file must have the line.
 if [ "${#files[@]}" -eq 0 ]; then
-  files=("$here/Dockerfile")
-  [ -f "$here/Dockerfile.single-stage" ] && files+=("$here/Dockerfile.single-stage")
+  candidates="$(find "$here" -name node_modules -prune -o -name .venv -prune -o -type f -name 'Dockerfile*' -print | LC_ALL=C sort)"
+  [ ! -f "$here/../Dockerfile" ] || candidates+=$'\n'"$(cd "$here/.." && pwd)/Dockerfile"
+  while read -r f; do
+    [ -n "$f" ] && grep -q -E "^ARG ${arg_name}=" "$f" && files+=("$f")
+  done <<<"$candidates"
+  [ "${#files[@]}" -gt 0 ] || die "no Dockerfile pins 'ARG ${arg_name}='"
 fi
 
 # The one pinned reference, from the first file: repo:tag@sha256:<64 hex>.
@@ -54,35 +61,13 @@ repo="${BASH_REMATCH[1]}"
 tag="${new_tag:-${BASH_REMATCH[3]}}"
 old_digest="${BASH_REMATCH[4]}"
 
-# The raw manifest the tag points at, byte for byte, into a file (the digest is its sha256).
-raw_manifest() {
-  local ref="$1" out="$2"
-  if [ -n "${DIGEST_RESOLVER:-}" ]; then
-    $DIGEST_RESOLVER "$ref" >"$out"
-  elif command -v docker >/dev/null 2>&1 && docker buildx version >/dev/null 2>&1; then
-    docker buildx imagetools inspect --raw "$ref" >"$out"
-  elif command -v skopeo >/dev/null 2>&1; then
-    skopeo inspect --raw "docker://$ref" >"$out"
-  else
-    die "need docker buildx or skopeo to resolve $ref"
-  fi
-}
-
+# The raw manifest the tag points at, byte for byte, saved to a file (never a shell variable, which
+# would drop a trailing newline); docker/index-digest.sh accepts only a multi-platform index with
+# amd64 and arm64, and gives the sha256 of exactly those bytes.
 manifest="$(mktemp)"
 trap 'rm -f "$manifest"' EXIT
-raw_manifest "$repo:$tag" "$manifest" || die "could not resolve $repo:$tag"
-[ -s "$manifest" ] || die "refusing an empty manifest for $repo:$tag"
+digest="$(bash "$here/index-digest.sh" "$repo:$tag" --save "$manifest")" || exit 1
 flat="$(tr -d '[:space:]' <"$manifest")"
-[[ "$flat" == "{"*'"schemaVersion":2'* ]] || die "refusing $repo:$tag: the registry's answer is not an image manifest"
-# An index lists manifests; a single-platform image manifest has a config and layers instead.
-if [[ "$flat" != *'"manifests":['* ]] || [[ "$flat" == *'"layers":['* ]]; then
-  die "refusing $repo:$tag: it is a single-platform manifest, not a multi-platform index (pin the index, so every --platform gets its own arch)"
-fi
-for arch in amd64 arm64; do
-  [[ "$flat" == *'"architecture":"'"$arch"'"'* ]] || die "refusing $repo:$tag: its index has no linux/$arch image"
-done
-digest="sha256:$(sha256sum "$manifest" | cut -d' ' -f1)"
-[[ "$digest" =~ ^sha256:[0-9a-f]{64}$ ]] || die "refusing malformed digest for $repo:$tag: '$digest'"
 # The pin is one platform's manifest of this very index: the bug this script exists to fix.
 per_platform=0
 if [ "$old_digest" != "$digest" ] && [[ "$flat" == *'"digest":"'"$old_digest"'"'* ]]; then

@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
 # clang-format (the committed .clang-format) and clang-tidy (.clang-tidy) over the project's own
-# C++; any finding fails. Needs a configured dev build for compile_commands.json.
+# C++; any finding fails. Needs a configured dev build for compile_commands.json (configures one).
+# Works the same in a clone and in a source export without .git: scripts/source-files.sh lists the
+# files from the tree, and an empty list fails (never "clean (0 files)").
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# Listed into variables, not through process substitution, so a failing listing stops the lint.
+source_list="$(bash scripts/source-files.sh)"
+mapfile -t sources <<<"$source_list"
+unit_list="$(bash scripts/source-files.sh src | grep '\.cpp$')" \
+  || { echo "lint: no translation unit under src/" >&2; exit 1; }
+mapfile -t units <<<"$unit_list"
+
 bash scripts/check-layers.sh
 
-mapfile -t sources < <(git ls-files -- '*.cpp' '*.h')
 clang-format --dry-run --Werror "${sources[@]}"
 echo "lint: clang-format clean (${#sources[@]} files)"
 
 [ -f build/dev/compile_commands.json ] || cmake --preset dev >/dev/null
-mapfile -t units < <(git ls-files -- 'src/*.cpp')
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0

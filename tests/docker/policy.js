@@ -415,7 +415,8 @@ function checkEcs(json, imageEnv = {}) {
   return v;
 }
 
-// renovate.json: valid JSON (the caller parses), the Dockerfile manager on, digests pinned.
+// renovate.json: valid JSON (the caller parses), a manager that updates docker/Dockerfile (the
+// built-in dockerfile manager, or a custom regex manager whose file patterns match it), digests pinned.
 function checkRenovate(cfg) {
   const v = [];
   const add = (rule, message) => v.push({ rule, message, line: 0 });
@@ -426,9 +427,13 @@ function checkRenovate(cfg) {
   const pinned = cfg.pinDigests === true || extendsList.includes('docker:pinDigests') || rules.some((r) => dockerish(r) && r.pinDigests === true);
   const unpinned = cfg.pinDigests === false || rules.some((r) => dockerish(r) && r.pinDigests === false);
   if (!pinned || unpinned) add('renovate-pin', 'Docker digests are not pinned (docker:pinDigests or pinDigests: true for the docker datasource)');
-  const managerOff = (cfg.dockerfile && cfg.dockerfile.enabled === false)
-    || (Array.isArray(cfg.enabledManagers) && !cfg.enabledManagers.includes('dockerfile'));
-  if (managerOff || cfg.enabled === false) add('renovate-pin', 'the dockerfile manager is disabled, so nothing updates the Dockerfile');
+  const enabled = (name) => !Array.isArray(cfg.enabledManagers) || cfg.enabledManagers.includes(name);
+  const builtIn = enabled('dockerfile') && !(cfg.dockerfile && cfg.dockerfile.enabled === false);
+  const pattern = (p) => (p.length > 1 && p.startsWith('/') && p.endsWith('/') ? new RegExp(p.slice(1, -1)) : null);
+  const custom = enabled('custom.regex') && (Array.isArray(cfg.customManagers) ? cfg.customManagers : [])
+    .some((m) => m.customType === 'regex' && m.datasourceTemplate === 'docker'
+      && (m.managerFilePatterns || []).some((p) => pattern(p) && pattern(p).test('docker/Dockerfile')));
+  if ((!builtIn && !custom) || cfg.enabled === false) add('renovate-pin', 'no manager updates docker/Dockerfile (the dockerfile manager is off and no custom docker manager matches it)');
   return v;
 }
 

@@ -418,7 +418,7 @@ describe('renovate.json', () => {
     assert.deepEqual(policy.checkRenovate(cfg), []);
   });
 
-  for (const file of ['renovate-unpinned.json', 'renovate-unpinned-rule.json', 'renovate-no-dockerfile-manager.json']) {
+  for (const file of ['renovate-unpinned.json', 'renovate-unpinned-rule.json', 'renovate-no-dockerfile-manager.json', 'renovate-custom-elsewhere.json']) {
     test(`${file} -> renovate-pin`, () => {
       assert.deepEqual(rules(policy.checkRenovate(JSON.parse(read(fixtures, file)))), ['renovate-pin']);
     });

@@ -145,6 +145,61 @@ describe('update-base-digest.sh', () => {
     assert.match(fresh.stdout, /is current/);
   });
 
+  test("moves the published probe image (ARG HEALTHPROBE_IMAGE) to a new release, touching only that line", () => {
+    // docker/Dockerfile takes the probe from its published image; a copy gets the line if it has none yet.
+    const text = fs.readFileSync(files[0], 'utf8');
+    const line = /^ARG HEALTHPROBE_IMAGE=.*$/m;
+    const pinned = `ARG HEALTHPROBE_IMAGE=ghcr.io/example/healthprobe:0.1.0@sha256:${'e5'.repeat(32)}`;
+    const before = line.test(text) ? text : text.replace(/^(ARG UV_IMAGE=.*)$/m, `$1\n${pinned}`);
+    fs.writeFileSync(files[0], before);
+    const answer = path.join(dir, 'manifest.json');
+    fs.writeFileSync(answer, INDEX);
+    const repoName = line.exec(before)[0].split('=')[1].split('@')[0].replace(/:[^:/]+$/, '');
+    const r = spawnSync('bash', [script, '--arg', 'HEALTHPROBE_IMAGE', '--file', files[0], '--tag', '0.2.0'], {
+      env: { ...process.env, DIGEST_RESOLVER: stub, STUB_LOG: log, STUB_MANIFEST: answer }, encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(fs.readFileSync(log, 'utf8').trim().split('\n'), [`${repoName}:0.2.0`]);
+    const after = fs.readFileSync(files[0], 'utf8');
+    assert.equal(line.exec(after)[0], `ARG HEALTHPROBE_IMAGE=${repoName}:0.2.0@${NEW}`);
+    const a = before.split('\n'); const b = after.split('\n');
+    assert.deepEqual(a.filter((l, k) => l !== b[k]), [line.exec(before)[0]], 'only the HEALTHPROBE_IMAGE line changed');
+  });
+
+  test('without --file, every Dockerfile that pins the ARG moves, and only those', () => {
+    // A copy of the repository's Dockerfiles and the two scripts, in the same layout.
+    const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'tree-'));
+    const dockerfiles = (dir) => fs.readdirSync(path.join(repo, dir), { withFileTypes: true }).flatMap((e) => {
+      const rel = path.join(dir, e.name);
+      if (e.isDirectory()) return ['node_modules', '.venv'].includes(e.name) ? [] : dockerfiles(rel);
+      return e.isFile() && e.name.startsWith('Dockerfile') ? [rel] : [];
+    });
+    const copies = [...dockerfiles('docker'), ...(fs.existsSync(path.join(repo, 'Dockerfile')) ? ['Dockerfile'] : [])];
+    for (const rel of [...copies, 'docker/update-base-digest.sh', 'docker/index-digest.sh']) {
+      fs.mkdirSync(path.join(tree, path.dirname(rel)), { recursive: true });
+      fs.copyFileSync(path.join(repo, rel), path.join(tree, rel));
+    }
+    const answer = path.join(dir, 'manifest.json');
+    fs.writeFileSync(answer, INDEX);
+    const before = Object.fromEntries(copies.map((rel) => [rel, fs.readFileSync(path.join(tree, rel), 'utf8')]));
+    const pins = (rel) => /^ARG BASE_IMAGE=/m.test(before[rel]);
+    assert.ok(copies.filter(pins).length >= 2, `the base is pinned in several files: ${copies.join(', ')}`);
+    const r = spawnSync('bash', [path.join(tree, 'docker', 'update-base-digest.sh')], {
+      env: { ...process.env, DIGEST_RESOLVER: stub, STUB_LOG: log, STUB_MANIFEST: answer }, encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    for (const rel of copies) {
+      const after = fs.readFileSync(path.join(tree, rel), 'utf8');
+      if (pins(rel)) assert.match(after, new RegExp(`^ARG BASE_IMAGE=[^@\\n]+@${NEW}$`, 'm'), `${rel} moved`);
+      else assert.equal(after, before[rel], `${rel} pins no base and is untouched`);
+    }
+    const none = spawnSync('bash', [path.join(tree, 'docker', 'update-base-digest.sh'), '--arg', 'NO_SUCH_IMAGE'], {
+      env: { ...process.env, DIGEST_RESOLVER: stub, STUB_LOG: log, STUB_MANIFEST: answer }, encoding: 'utf8',
+    });
+    assert.notEqual(none.status, 0);
+    assert.match(none.stderr, /no Dockerfile pins 'ARG NO_SUCH_IMAGE='/);
+  });
+
   test('rejects a bad tag before asking anyone', () => {
     const r = run(['--tag', 'x;rm -rf /']);
     assert.notEqual(r.status, 0);
