@@ -28,10 +28,11 @@ std::string standin_webhook_dir();  // docker/standin
 
 // The words that run a command as user nobody (uid 65534) when the tests run as root: setpriv.
 std::vector<std::string> as_nobody();
-// Whether user nobody can start the probe under test at all: `setpriv ... PROBE --version` must
-// print the expected version. Not where the checkout sits under a directory closed to others (a
-// root or a home made with `mktemp -d` is mode 0700), nor where nobody cannot reach the emulator.
-// Tests that drop to nobody skip then, with the reason. Asked once per run.
+// Whether user nobody can do what the tests that drop to nobody need: start the probe under test
+// (the emulator too) and reach the tests' dirs under /tmp. A real run as nobody checking a dir
+// it may write must come out healthy. Not where the checkout or / is closed to others (a root or
+// a home made with `mktemp -d` is mode 0700). Tests that drop to nobody skip then, with the
+// reason. Asked once per run.
 bool nobody_can_run_probe();
 
 // Runs the probe with args and env (nothing else inherited), killed if it outlives 30 s.
