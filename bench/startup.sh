@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The probe's start-up breakdown (bench/STARTUP.md): bash bench/startup.sh [RUNS]
-# Builds the release probe and the bench helpers, then medians of RUNS (default 300) spawns per row.
+# Builds the release probe and the bench helpers, then medians of RUNS (default 300) spawns per row,
+# the image's own configurations (docker/Dockerfile's ENV) included.
 # Also prints the syscall count of one HTTP-only probe run when strace is installed.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,7 +17,8 @@ for helper in floor responder spawn; do
   cc -O2 -static -s -o "$out/$helper" "bench/$helper.c"
 done
 /usr/bin/python3 bench/startup.py --probe "$probe" --floor "$out/floor" --spawn "$out/spawn" \
-  --responder "$out/responder" --runs "${1:-300}" --json "$out/startup.json"
+  --responder "$out/responder" --runs "${1:-300}" --json "$out/startup.json" \
+  --image "$root/docker/Dockerfile"
 if command -v strace >/dev/null; then
   "$out/responder" 0 >"$out/port" &
   server=$!

@@ -120,8 +120,9 @@ main() {
   if ! "$build_only"; then
     # The tests use real venvs, mounts (unshare, setpriv: util-linux), bubblewrap as a stand-in
     # for `docker run --read-only`, strace to hold a real system call open (the leftover-file and
-    # stuck-check tests), node for the Dockerfile policy test, and the linters.
-    packages+=(python3-venv util-linux bubblewrap strace clang-format clang-tidy)
+    # stuck-check tests), bindfs for a real FUSE mount (hung on demand: a network mount whose
+    # server stopped answering), node for the Dockerfile policy test, and the linters.
+    packages+=(python3-venv util-linux bubblewrap strace bindfs clang-format clang-tidy)
     command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
   fi
   if [ "$arch" = arm64 ]; then

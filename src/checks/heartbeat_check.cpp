@@ -328,11 +328,6 @@ Observation glob(const HeartbeatSettings &settings, const Deadline &deadline,
 
 }  // namespace
 
-bool HeartbeatCheck::may_block_uninterruptibly() const {
-  const std::string &dir = settings_.path.directory;
-  return !(dir == "/dev/shm" || dir.rfind("/dev/shm/", 0) == 0);
-}
-
 std::vector<Observation> HeartbeatCheck::run(const Deadline &deadline,
                                              Interruption & /*interruption*/) {
   const std::string max_text = span_text(settings_.max_age.count());

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "healthprobe/core/text.h"
+#include "healthprobe/parsing/mount_table.h"
 
 namespace healthprobe {
 namespace {
@@ -25,23 +26,6 @@ bool is_plain_absolute(std::string_view path) {
   for (auto component : split(path.substr(1), '/'))
     if (component.empty() || component == "." || component == "..") return false;
   return true;
-}
-
-// mountinfo escapes space, tab, newline and backslash in paths as \ooo octal.
-std::string unescape_mountinfo(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\\' && i + 3 < text.size() && text[i + 1] >= '0' && text[i + 1] <= '3' &&
-        text[i + 2] >= '0' && text[i + 2] <= '7' && text[i + 3] >= '0' && text[i + 3] <= '7') {
-      out.push_back(static_cast<char>((text[i + 1] - '0') * 64 + (text[i + 2] - '0') * 8 +
-                                      (text[i + 3] - '0')));
-      i += 3;
-    } else {
-      out.push_back(text[i]);
-    }
-  }
-  return out;
 }
 
 // path joined below mount_point ("/" adds nothing).
@@ -104,23 +88,15 @@ std::optional<CgroupDir> cgroup_dir_from_mountinfo(std::string_view mountinfo,
   std::vector<std::pair<size_t, CgroupDir>> candidates;  // index into mount_points, directory
   bool hierarchy_mounted = false;
   for (auto line : split(mountinfo, '\n')) {
-    // ID PARENT MAJ:MIN ROOT MOUNT_POINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPER_OPTIONS
-    std::vector<std::string_view> fields;
-    for (auto field : split(line, ' '))
-      if (!field.empty()) fields.push_back(field);
-    size_t separator = 6;
-    while (separator < fields.size() && fields[separator] != "-") ++separator;
-    if (separator + 1 >= fields.size()) continue;
-    mount_points.push_back(unescape_mountinfo(fields[4]));
-    const std::string_view fstype = fields[separator + 1];
-    const std::string_view super_options =
-        separator + 3 < fields.size() ? fields[separator + 3] : std::string_view();
+    const auto mount = parse_mount_line(line);
+    if (!mount) continue;
+    mount_points.push_back(unescape_mount_path(mount->mount_point));
     const bool matches = cgroup.version == CgroupVersion::V2
-                             ? fstype == "cgroup2"
-                             : fstype == "cgroup" && has_item(super_options, "memory");
+                             ? mount->type == "cgroup2"
+                             : mount->type == "cgroup" && has_item(mount->super_options, "memory");
     if (!matches) continue;
     hierarchy_mounted = true;
-    const std::string root = unescape_mountinfo(fields[3]);
+    const std::string root = unescape_mount_path(mount->root);
     const std::string &mount_point = mount_points.back();
     if (!is_plain_absolute(root) || !is_plain_absolute(mount_point)) continue;
     const auto rest = relative_to(cgroup.path, root);

@@ -7,9 +7,6 @@
 #include <csignal>
 #include <ctime>
 
-#include "healthprobe/checks/leftover_file.h"
-#include "healthprobe/core/bounded_write.h"
-
 namespace healthprobe {
 namespace {
 
@@ -19,8 +16,7 @@ struct AlarmState {
   timespec give_up_at{};
   timespec grace{};  // from the interrupt to the give-up
   Interruption *interruption = nullptr;
-  const std::vector<std::string> *messages = nullptr;
-  const std::atomic<size_t> *running = nullptr;
+  const std::function<void()> *give_up = nullptr;
   struct sigaction previous {};
   std::atomic<int> stage{0};  // 0: before the deadline, 1: interrupted, waiting to give up
   std::atomic<bool> disarmed{true};
@@ -69,15 +65,8 @@ void on_alarm(int /*signal_number*/) {
       next.it_value = later(late, g_alarm.give_up_at) ? late : g_alarm.give_up_at;
       ::timer_settime(g_alarm.timer, TIMER_ABSTIME, &next, nullptr);
     } else {
-      leftover_file::remove_now();
-      const size_t index = g_alarm.running->load();
-      if (index < g_alarm.messages->size()) {
-        // Only what stdout takes at once: nobody may be reading it, and the give-up is late.
-        const std::string &message = (*g_alarm.messages)[index];
-        write_within(STDOUT_FILENO, message.data(), message.size(),
-                     std::chrono::steady_clock::now());
-      }
-      ::_exit(1);
+      (*g_alarm.give_up)();
+      ::_exit(1);  // give_up must not return; if it does, the run still ends unhealthy
     }
   }
   errno = saved_errno;
@@ -86,12 +75,10 @@ void on_alarm(int /*signal_number*/) {
 }  // namespace
 
 AlarmWatchdog::AlarmWatchdog(TimePoint interrupt_at, Interruption &interruption,
-                             TimePoint give_up_at, const std::vector<std::string> &give_up_messages,
-                             const std::atomic<size_t> &running) {
+                             TimePoint give_up_at, const std::function<void()> &give_up) {
   if (!g_alarm.disarmed.load()) return;  // one at a time: armed() stays false
   g_alarm.interruption = &interruption;
-  g_alarm.messages = &give_up_messages;
-  g_alarm.running = &running;
+  g_alarm.give_up = &give_up;
   g_alarm.give_up_at = to_timespec(give_up_at);
   const auto grace =
       std::chrono::duration_cast<std::chrono::nanoseconds>(give_up_at - interrupt_at);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <ctime>
 #include <exception>
+#include <functional>
 #include <new>
 #include <optional>
 #include <string>
@@ -23,6 +24,7 @@
 #include "healthprobe/parsing/duration.h"
 #include "healthprobe/reporting/log.h"
 #include "healthprobe/runtime/alarm_watchdog.h"
+#include "healthprobe/runtime/deadline_keeper.h"
 #include "healthprobe/runtime/memory_budget.h"
 #include "healthprobe/runtime/thread_activity.h"
 #include "healthprobe/runtime/watchdog.h"
@@ -34,6 +36,9 @@ namespace {
 // If a check is stuck in a system call the deadline cannot interrupt (a hung network mount),
 // this much after the deadline the probe gives up on reporting in full and exits anyway.
 constexpr std::chrono::milliseconds kStuckGrace{100};
+// The change log stops waiting for another run's lock this long before the give-up, so that -v can
+// still say why nothing was logged.
+constexpr std::chrono::milliseconds kLockMargin{10};
 
 // The watchdog's last word, when a check outlives the deadline by the grace period: whether it was
 // still working (a flood to parse, a huge directory to list) or blocked in the kernel (a hung
@@ -107,15 +112,29 @@ struct GiveUpMessages {
   std::string time_;
 };
 
-// The watchdog thread's give-up: which message is told by the check thread's state.
-void give_up(const GiveUpMessages &messages, const std::atomic<size_t> &running,
-             pid_t check_thread) {
+// What the run ends with if the deadline keeper gives up after the checks have finished (the
+// change log or the report write held it): the report is known by then, so it is what is said, and
+// the verdict is the exit code. Set once, before the steps that may hold the run.
+struct Epilogue {
+  std::atomic<const std::string *> report{nullptr};
+  std::atomic<int> exit_code{kExitUnhealthy};
+  std::atomic<bool> writing{false};  // the run itself is writing the report: say nothing more
+};
+
+// The deadline keeper's give-up, on the watchdog thread or in the timer's signal handler: nothing
+// here may allocate or wait. Only what stdout takes at once is written: nobody may be reading it.
+[[noreturn]] void give_up(const GiveUpMessages &messages, const std::atomic<size_t> &running,
+                          const Epilogue &epilogue, ThreadActivity activity) {
   leftover_file::remove_now();
-  const auto &texts = messages.for_activity(activity_of(check_thread));
+  const auto now = Deadline::Clock::now();
+  if (const std::string *report = epilogue.report.load()) {
+    if (!epilogue.writing.load()) write_within(STDOUT_FILENO, report->data(), report->size(), now);
+    ::_exit(epilogue.exit_code.load());
+  }
+  const auto &texts = messages.for_activity(activity);
   const size_t index = running.load();
-  // Only what stdout takes at once: nobody may be reading it, and the give-up is already late.
   if (index < texts.size())
-    write_within(STDOUT_FILENO, texts[index].data(), texts[index].size(), Deadline::Clock::now());
+    write_within(STDOUT_FILENO, texts[index].data(), texts[index].size(), now);
   ::_exit(kExitUnhealthy);
 }
 
@@ -170,53 +189,72 @@ int run_probe(const Options &options, const Environment &env) {
   configure_logging(options.verbose);
   const Deadline deadline(options.timeout);
   const auto checks = make_checks(options, env);
+  // One schedule for the whole run, checks, change log and report alike: interrupt at the
+  // deadline, give up a grace period later.
+  const auto give_up_at = deadline.end() + kStuckGrace;
+  const bool touches_files = options.log_to.has_value() ||
+                             std::any_of(checks.begin(), checks.end(), [](const auto &check) {
+                               return check->may_block_uninterruptibly();
+                             });
+  const DeadlineKeeper keeper = choose_deadline_keeper(touches_files);
   std::atomic<size_t> running{0};
+  Epilogue epilogue;
   Interruption interruption;
-  // The deadline is enforced by a timer signal when no check can sleep where a signal does not
-  // reach (the HTTP check, and the root file system's mode), else by a watchdog thread, whose
-  // start-up is a large share of an HTTP-only probe's cost over a raw socket (bench/STARTUP.md).
-  const bool needs_thread = std::any_of(checks.begin(), checks.end(), [](const auto &check) {
-    return check->may_block_uninterruptibly();
-  });
-  GiveUpMessages messages(checks, options, needs_thread);
-  std::optional<AlarmWatchdog> alarm;
-  if (!needs_thread) {
-    alarm.emplace(deadline.end(), interruption, deadline.end() + kStuckGrace, messages.running,
-                  running);
-  }
+  GiveUpMessages messages(checks, options, keeper.thread);
+  const std::function<void()> give_up_in_handler = [&messages, &running, &epilogue] {
+    give_up(messages, running, epilogue, ThreadActivity::Running);
+  };
   std::optional<Watchdog> thread;
-  if (!alarm || !alarm->armed()) {
-    if (!needs_thread) messages = GiveUpMessages(checks, options, true);
+  const auto start_thread = [&]() {
+    if (!keeper.thread) messages = GiveUpMessages(checks, options, true);  // a fallback
     const pid_t check_thread = ::gettid();
     try {
       thread.emplace(
-          deadline.end(), [&interruption] { interruption.interrupt(); },
-          deadline.end() + kStuckGrace,
-          [&messages, &running, check_thread] { give_up(messages, running, check_thread); });
+          deadline.end(), [&interruption] { interruption.interrupt(); }, give_up_at,
+          [&messages, &running, &epilogue, check_thread] {
+            give_up(messages, running, epilogue, activity_of(check_thread));
+          });
     } catch (const std::system_error &error) {
-      // No thread can start (RLIMIT_NPROC, a pids cgroup at its limit): the timer keeps the
-      // deadline for every wait a signal can end. Only a file system call hung in the kernel could
-      // outlast it, which nothing in this process can end without a thread.
-      log_debug("no watchdog thread ({}): a timer signal keeps the deadline", error.what());
-      if (!alarm) {
-        alarm.emplace(deadline.end(), interruption, deadline.end() + kStuckGrace, messages.running,
-                      running);
-      }
+      // No thread can start (RLIMIT_NPROC, a pids cgroup at its limit). Only a file system call
+      // hung in the kernel could then outlast the timer, and nothing in this process can end that
+      // without a thread.
+      log_debug("no watchdog thread ({})", error.what());
     }
-  }
+    return thread.has_value();
+  };
+  std::optional<AlarmWatchdog> alarm;
+  const auto start_timer = [&]() {
+    alarm.emplace(deadline.end(), interruption, give_up_at, give_up_in_handler);
+    if (!alarm->armed()) alarm.reset();
+    return alarm.has_value();
+  };
+  const bool kept =
+      keeper.thread ? start_thread() || start_timer() : start_timer() || start_thread();
+  log_debug("deadline kept by {} ({})",
+            !kept ? "nothing: neither a timer nor a thread could start"
+                  : (thread ? "a watchdog thread" : "a timer signal"),
+            keeper.why);
+
   const Report report = run_checks(checks, deadline, interruption, &running);
+  const int exit_code = report.status() == Status::Fail ? kExitUnhealthy : kExitHealthy;
+  // The -v log may still write up to its cap after this, so the report leaves room for it.
+  const std::string text =
+      options.quiet ? std::string()
+                    : render_within(report, options.format,
+                                    kOutputLimit - (debug_logging() ? kLogLimit : logged_bytes()));
+  epilogue.exit_code.store(exit_code);
+  epilogue.report.store(&text);
+
+  log_transition(options, report, give_up_at - kLockMargin);  // --log-to: one line per change
+  log_debug("ran {} checks in {} ms", checks.size(), report.elapsed.count());
+  // A stdout nobody reads (a full pipe, a terminal stopped with XOFF) holds the probe no longer
+  // than a stuck check would: the report is dropped and the exit code still tells the verdict.
+  epilogue.writing.store(true);
+  write_within(STDOUT_FILENO, text.data(), text.size(),
+               std::max(give_up_at, Deadline::Clock::now() + kStuckGrace));
   if (alarm) alarm->disarm();
   if (thread) thread->disarm();
-  log_transition(options, report, deadline);  // --log-to: one line when health changes
-  log_debug("ran {} checks in {} ms", checks.size(), report.elapsed.count());
-  if (!options.quiet) {
-    const std::string text = render_within(report, options.format, kOutputLimit - logged_bytes());
-    // A stdout nobody reads (a full pipe, a terminal stopped with XOFF) holds the probe no longer
-    // than a stuck check would: the report is dropped and the exit code still tells the verdict.
-    write_within(STDOUT_FILENO, text.data(), text.size(),
-                 std::max(deadline.end(), Deadline::Clock::now()) + kStuckGrace);
-  }
-  return report.status() == Status::Fail ? kExitUnhealthy : kExitHealthy;
+  return exit_code;
 }
 
 }  // namespace healthprobe

@@ -3,12 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <condition_variable>
 #include <cstring>
-#include <memory>
-#include <mutex>
-#include <system_error>
-#include <thread>
 
 #include "healthprobe/core/text.h"
 #include "healthprobe/reporting/log.h"
@@ -22,24 +17,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The thread stops waiting for another run's lock this long before the main thread gives up on
-// it, so -v can say why nothing was logged.
-constexpr std::chrono::milliseconds kLockMargin{10};
-
-// Everything the logging thread needs, owned jointly so that a thread stuck in a system call
-// (a state dir on a hung network mount) can be abandoned safely at the deadline.
+// What one logging step works with.
 struct Job {
   std::string target;
   Format format = Format::Text;
   std::vector<std::string> state_dirs;
   std::string state_name;  // the configuration's file in whichever state dir works
-  Report report;
-  Clock::time_point give_up;
-
-  std::mutex mutex;
-  std::condition_variable finished;
-  bool done = false;
-  std::vector<std::string> notes;  // for -v, logged by the main thread
+  const Report *report = nullptr;
+  Clock::time_point lock_by;
 };
 
 // One non-blocking write(2) of the whole line: atomic on a pipe (it is under PIPE_BUF), so it never
@@ -94,7 +79,7 @@ std::vector<std::string> record(const Job &job) {
   for (const auto &dir : job.state_dirs) {
     std::string why;
     bool busy = false;
-    file = StateFile::open_locked(dir, job.state_name, job.give_up - kLockMargin, why, busy);
+    file = StateFile::open_locked(dir, job.state_name, job.lock_by, why, busy);
     if (file) break;
     // Logging without the lock could repeat the line the lock holder is writing.
     if (busy) return {"transition log: " + printable(why, 160) + "; nothing logged"};
@@ -110,10 +95,10 @@ std::vector<std::string> record(const Job &job) {
     previous = previous_of(*file, before, notes);
   }
 
-  const HealthState now = state_of(job.report);
+  const HealthState now = state_of(*job.report);
   if (worth_logging(previous, before, now)) {
     const std::string failure =
-        append_line(job.target, transition_line(job.report, previous, before, job.format));
+        append_line(job.target, transition_line(*job.report, previous, before, job.format));
     if (!failure.empty()) {
       // The state is kept as it was, so the next run tries this change again; a file this run
       // made is removed again, so that the next run, too, is a first run.
@@ -136,36 +121,16 @@ std::vector<std::string> record(const Job &job) {
 
 }  // namespace
 
-void log_transition(const Options &options, const Report &report, const Deadline &deadline) {
+void log_transition(const Options &options, const Report &report, Clock::time_point lock_by) {
   if (!options.log_to) return;
-  auto job = std::make_shared<Job>();
-  job->target = *options.log_to;
-  job->format = options.log_format;
-  job->state_dirs = state_dir_candidates(options.state_dir, options.writable);
-  job->state_name = state_file_name(options, ::geteuid());
-  job->report = report;
-  job->give_up = std::max(deadline.end(), Clock::now() + kLogGrace);
-  try {
-    std::thread([job] {
-      auto notes = record(*job);
-      const std::lock_guard<std::mutex> lock(job->mutex);
-      job->notes = std::move(notes);
-      job->done = true;
-      job->finished.notify_all();
-    }).detach();
-  } catch (const std::system_error &error) {
-    // No thread can start (RLIMIT_NPROC, a pids cgroup at its limit): log from this one. Only a
-    // state dir hung in the kernel could then hold the run, which nothing here can end anyway.
-    log_debug("transition log: no thread ({}): logging without one", error.what());
-    for (const auto &note : record(*job)) log_debug("{}", note);
-    return;
-  }
-  std::unique_lock<std::mutex> lock(job->mutex);
-  if (!job->finished.wait_until(lock, job->give_up, [&job] { return job->done; })) {
-    log_debug("transition log: abandoned at the deadline (a state dir or the target blocked)");
-    return;
-  }
-  for (const auto &note : job->notes) log_debug("{}", note);
+  Job job;
+  job.target = *options.log_to;
+  job.format = options.log_format;
+  job.state_dirs = state_dir_candidates(options.state_dir, options.writable);
+  job.state_name = state_file_name(options, ::geteuid());
+  job.report = &report;
+  job.lock_by = lock_by;
+  for (const auto &note : record(job)) log_debug("{}", note);
 }
 
 }  // namespace healthprobe

@@ -1,11 +1,14 @@
 // The parsers of the kernel's text the OOM and heartbeat checks read: /proc/self/cgroup,
 // /proc/self/mountinfo, memory.events / memory.oom_control, memory.max, /proc/1/stat and
-// /proc/uptime. Never throw; a cgroup directory found is absolute, plain (no '.', '..' or empty
-// component, so it cannot point outside the hierarchy's mount) and below its mount point.
-// Input: NUL-separated fields: cgroup, mountinfo, events, limit, stat, uptime.
+// /proc/uptime, and the mount table's hang-prone mounts. Never throw; a cgroup directory found is
+// absolute, plain (no '.', '..' or empty component, so it cannot point outside the hierarchy's
+// mount) and below its mount point. Input: NUL-separated fields: cgroup, mountinfo, events, limit,
+// stat, uptime.
 #include "fuzz_support.h"
+#include "healthprobe/core/text.h"
 #include "healthprobe/parsing/cgroup_location.h"
 #include "healthprobe/parsing/cgroup_memory.h"
+#include "healthprobe/parsing/mount_table.h"
 #include "healthprobe/parsing/process_start.h"
 
 namespace {
@@ -55,6 +58,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       FUZZ_CHECK(is_plain_absolute(found->top), "a mount point that is not plain and absolute");
       FUZZ_CHECK(is_plain_absolute(found->dir) && is_below(found->dir, found->top),
                  "the directory escapes its mount");
+    }
+  }
+
+  // The same mount table, read for the deadline: what it names is terminal-safe and short, and a
+  // table it calls all local has only lines it could read, of local types.
+  if (const auto mount = first_hang_prone_mount(fields[1])) {
+    FUZZ_CHECK(!fuzz::has_raw_control_bytes(*mount), "a mount named with raw control bytes");
+    FUZZ_CHECK(mount->size() <= 200, "a mount named at length");
+  } else {
+    for (auto line : split(fields[1], '\n')) {
+      if (line.empty()) continue;
+      const auto parsed = parse_mount_line(line);
+      FUZZ_CHECK(parsed && is_local_filesystem_type(parsed->type),
+                 "an unreadable or non-local mount taken as local");
     }
   }
 

@@ -847,3 +847,34 @@ TEST_CASE("a symlink another user planted in a sticky dir is not followed to the
   CHECK_THAT(read_file(victim), Catch::StartsWith("precious\n") &&
                                     Catch::Contains("healthprobe: healthy (first run)"));
 }
+
+// The change log runs after the checks, under the same deadline keeper: a log target (or state
+// dir) on a mount whose server stopped answering holds the run only until the give-up, which then
+// prints the report it already has and exits with its verdict, as if nothing had been logged.
+TEST_CASE(
+    "a log target on a hung FUSE mount: the report and its exit code, a grace after the "
+    "deadline",
+    "[logto][may-skip]") {
+  if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (the namespaces would hold QEMU)");
+  if (const std::string why = fuse_mount_unavailable(); !why.empty()) HEALTHPROBE_SKIP(why);
+  SwitchableServer server;
+  TempDir dir;
+  TempDir state;
+  REQUIRE(mkdir((dir / "src").c_str(), 0755) == 0);
+  write_file(dir / "src/container.log", "");
+  auto argv = with_fuse_mount(dir.path(), /*hung=*/true);
+  const auto command = probe_command();
+  argv.insert(argv.end(), command.begin(), command.end());
+  argv.insert(argv.end(),
+              {"--url", server.url(), "--venv", "none", "--writable", "none", "--log-to",
+               dir / "mnt/container.log", "--state-dir", state.path(), "--timeout", "300ms"});
+  for (const int status : {200, 503}) {
+    server.answer(status, "");
+    const auto result = run_process(argv, minimal_env(), std::chrono::seconds(10));
+    INFO(result.out << result.err);
+    CHECK_FALSE(result.killed_by_test);
+    CHECK(result.exit_code == (status == 200 ? 0 : 1));
+    CHECK_THAT(result.out, Catch::StartsWith(status == 200 ? "healthy: " : "unhealthy: "));
+    CHECK(result.elapsed < std::chrono::milliseconds(300 + 1500));  // namespaces take a moment
+  }
+}

@@ -1,6 +1,7 @@
 #include "probe_runner.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <sstream>
@@ -62,6 +63,28 @@ bool nobody_can_run_probe() {
     return result.exit_code == 0 && result.out.rfind("healthy: ", 0) == 0;
   }();
   return can;
+}
+
+std::vector<std::string> with_fuse_mount(const std::string &dir, bool hung) {
+  std::vector<std::string> argv{
+      "sh", std::string(HEALTHPROBE_TEST_SOURCE_DIR) + "/support/with_fuse_mount.sh"};
+  if (hung) argv.emplace_back("--hung");
+  argv.insert(argv.end(), {dir, "--"});
+  return argv;
+}
+
+std::string fuse_mount_unavailable() {
+  static const std::string why = [] {
+    if (geteuid() != 0) return std::string("needs root for the mount and PID namespaces");
+    TempDir dir;
+    auto argv = with_fuse_mount(dir.path());
+    argv.insert(argv.end(), {"sh", "-c", "grep -q ' - fuse' /proc/self/mountinfo"});
+    const auto result = run_process(argv, minimal_env());
+    if (result.exit_code == 0) return std::string();
+    return "no FUSE mount can be made here (bindfs, /dev/fuse and namespaces are needed): " +
+           result.err.substr(0, 200);
+  }();
+  return why;
 }
 
 ProcessResult probe(const std::vector<std::string> &args, const EnvMap &env) {

@@ -35,6 +35,15 @@ std::vector<std::string> as_nobody();
 // reason. Asked once per run.
 bool nobody_can_run_probe();
 
+// The words that run a command where the mount table holds a FUSE filesystem (a bindfs mount at
+// DIR/mnt, in private mount and PID namespaces: support/with_fuse_mount.sh), as a container with a
+// network or FUSE volume has. hung: its daemon is stopped first, so every call on DIR/mnt waits in
+// the kernel like one on a network mount whose server stopped answering.
+std::vector<std::string> with_fuse_mount(const std::string &dir, bool hung = false);
+// Why no such mount can be made here (not root, no bindfs, no /dev/fuse, no namespaces), or ""
+// when one can: tried for real, once per run.
+std::string fuse_mount_unavailable();
+
 // Runs the probe with args and env (nothing else inherited), killed if it outlives 30 s.
 ProcessResult probe(const std::vector<std::string> &args, const EnvMap &env = minimal_env());
 

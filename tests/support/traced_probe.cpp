@@ -33,33 +33,49 @@ int nth_call(const std::string &syscall, const std::string &needle,
 }
 
 TracedProbe::TracedProbe(const std::vector<std::string> &strace_args,
-                         const std::vector<std::string> &probe_args) {
+                         const std::vector<std::string> &probe_args,
+                         const std::vector<std::string> &wrapper) {
   // No -f: only the main thread (where checks run) is traced and held; the watchdog runs free.
-  std::vector<std::string> argv{"strace", "-qq", "-o", "/dev/null"};
+  std::vector<std::string> argv = wrapper;
+  argv.insert(argv.end(), {"strace", "-qq", "-o", "/dev/null"});
   argv.insert(argv.end(), strace_args.begin(), strace_args.end());
   argv.push_back(probe_binary());
   argv.insert(argv.end(), probe_args.begin(), probe_args.end());
   strace_ = std::make_unique<BackgroundProcess>(argv, minimal_env());
 }
 
+namespace {
+// The first descendant of `root` (children first, then theirs) whose executable is `binary`.
+int descendant_running(int root, const std::string &binary) {
+  std::vector<int> frontier{root};
+  while (!frontier.empty()) {
+    std::vector<int> next;
+    for (const int parent : frontier) {
+      std::ifstream in("/proc/" + std::to_string(parent) + "/task/" + std::to_string(parent) +
+                       "/children");
+      for (int pid = -1; in >> pid;) {
+        char exe[4096];
+        const std::string link = "/proc/" + std::to_string(pid) + "/exe";
+        const ssize_t length = readlink(link.c_str(), exe, sizeof exe - 1);
+        if (length > 0 && std::string(exe, static_cast<size_t>(length)) == binary) return pid;
+        next.push_back(pid);
+      }
+    }
+    frontier = std::move(next);
+  }
+  return -1;
+}
+}  // namespace
+
 int TracedProbe::probe_pid() {
-  // strace forks helpers of its own (feature tests) before the tracee: the probe is the child
-  // whose executable is the probe binary.
+  // strace forks helpers of its own (feature tests) before the tracee, and a wrapper may stand
+  // between: the probe is the descendant whose executable is the probe binary.
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  const std::string children = "/proc/" + std::to_string(strace_->pid()) + "/task/" +
-                               std::to_string(strace_->pid()) + "/children";
   char *resolved = realpath(probe_binary().c_str(), nullptr);
   const std::string binary = resolved != nullptr ? resolved : probe_binary();
   free(resolved);
   while (probe_pid_ < 0 && std::chrono::steady_clock::now() < give_up) {
-    std::ifstream in(children);
-    int pid = -1;
-    while (probe_pid_ < 0 && in >> pid) {
-      char exe[4096];
-      const std::string link = "/proc/" + std::to_string(pid) + "/exe";
-      const ssize_t length = readlink(link.c_str(), exe, sizeof exe - 1);
-      if (length > 0 && std::string(exe, static_cast<size_t>(length)) == binary) probe_pid_ = pid;
-    }
+    probe_pid_ = descendant_running(strace_->pid(), binary);
     if (probe_pid_ < 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   return probe_pid_;

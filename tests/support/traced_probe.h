@@ -19,11 +19,14 @@ int nth_call(const std::string &syscall, const std::string &needle,
 
 class TracedProbe {
  public:
-  // Runs `strace -qq -o /dev/null STRACE_ARGS probe PROBE_ARGS`, the report captured. Only the
-  // main thread is traced: the watchdog thread runs untouched, as it would in production.
+  // Runs `WRAPPER strace -qq -o /dev/null STRACE_ARGS probe PROBE_ARGS`, the report captured.
+  // Only the main thread is traced: the watchdog thread runs untouched, as it would in
+  // production. WRAPPER is e.g. with_fuse_mount(dir), or nothing.
   TracedProbe(const std::vector<std::string> &strace_args,
-              const std::vector<std::string> &probe_args);
-  // The probe's own pid (strace's child), once strace has started it; -1 after 5 s without.
+              const std::vector<std::string> &probe_args,
+              const std::vector<std::string> &wrapper = {});
+  // The probe's own pid (a descendant of the process started), once strace has started it; -1
+  // after 5 s without.
   int probe_pid();
   // Whether the probe holds an open file under dir (checked through /proc/PID/fd), waiting up to
   // timeout: proof that the check is in the middle of its file when the test acts.

@@ -30,9 +30,6 @@ class HeartbeatCheck : public Check {
 
   std::string name() const override { return "heartbeat:" + settings_.path.text; }
   std::vector<Observation> run(const Deadline &deadline, Interruption &interruption) override;
-  // /dev/shm is a tmpfs in every container runtime: nothing there waits on a disk or a network.
-  // Anywhere else the file may sit on a network mount, so the run keeps its watchdog thread.
-  bool may_block_uninterruptibly() const override;
 
  private:
   HeartbeatSettings settings_;

@@ -43,9 +43,10 @@ class Check {
   // out): failures keyed as its own observations would have been, so the change log sees the same
   // checks at fault. By default one, keyed by name().
   virtual std::vector<Observation> not_run(const std::string &why) const;
-  // Whether the check may sleep in the kernel where no signal reaches it (file system calls on
-  // a path that may be a network mount). Such a run needs the watchdog thread; a run without
-  // any makes do with a timer signal, which costs far less (runtime/alarm_watchdog.h).
+  // Whether the check makes file system calls on paths it was given, which may sleep in the kernel
+  // where no signal reaches them if the path is on a network or FUSE mount. For such a run the
+  // mount table decides whether a watchdog thread must keep the deadline
+  // (runtime/deadline_keeper.h); a run without any makes do with a timer signal.
   virtual bool may_block_uninterruptibly() const { return true; }
   // After run(): why it reported nothing, if it did not (the run logs it under -v; a check
   // cannot, the log is a layer above). Empty otherwise.

@@ -1,20 +1,17 @@
 #pragma once
-// The run's deadline enforced by a timer signal instead of a thread, for runs whose checks never
-// block where a signal cannot reach them (run.cpp decides; the HTTP check's waits are all
-// interruptible). The same two stages as Watchdog, from a SIGALRM handler on the checking thread:
+// The run's deadline kept by a timer signal instead of a thread, for runs that never wait where a
+// signal cannot reach them (deadline_keeper.h decides). The same two stages as Watchdog, from a
+// SIGALRM handler on the running thread:
 //  1. at the deadline, Interruption::interrupt(): the watched socket is shut down;
-//  2. a grace period later (after the interrupt really ran, should that be late), the give-up
-//     message prepared for the check in progress is written to stdout (unless quiet) and the
-//     probe exits 1. The handler runs on the checking thread, so
-//     that check was working, not blocked in the kernel: its message says so.
+//  2. a grace period later (after the interrupt really ran, should that be late), give_up() runs
+//     in the handler: it must be async-signal-safe and end the process. The handler runs on the
+//     thread it interrupted, so that thread was working, not blocked in the kernel.
 //
 // Why not always the thread: creating it, and tearing it down at exit, is the largest part of
-// an HTTP-only probe's own cost (bench/STARTUP.md); a timer is three system calls.
+// a probe's own cost (docs/BENCHMARKS.md); a timer is three system calls.
 // At most one armed per process: a signal handler has one set of globals.
-#include <atomic>
 #include <chrono>
-#include <string>
-#include <vector>
+#include <functional>
 
 #include "healthprobe/core/interruption.h"
 
@@ -24,11 +21,9 @@ class AlarmWatchdog {
  public:
   using TimePoint = std::chrono::steady_clock::time_point;
 
-  // give_up_messages[i] is written if check i (as `running` says) is still in progress at
-  // give_up_at; empty writes nothing. All three must outlive this object.
+  // interruption and give_up must outlive this object; give_up must not return.
   AlarmWatchdog(TimePoint interrupt_at, Interruption &interruption, TimePoint give_up_at,
-                const std::vector<std::string> &give_up_messages,
-                const std::atomic<size_t> &running);
+                const std::function<void()> &give_up);
   ~AlarmWatchdog();  // disarms
   AlarmWatchdog(const AlarmWatchdog &) = delete;
   AlarmWatchdog &operator=(const AlarmWatchdog &) = delete;
