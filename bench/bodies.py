@@ -12,15 +12,14 @@ Standard library only.
 """
 
 import argparse
-import json
 import socket
-import statistics
-import subprocess
 import sys
 import threading
 
+import peak_rss
+
 LIMIT = 65536
-CEILING_KIB = 4 * 1024
+CEILING_KIB = peak_rss.CEILING_KIB
 
 
 def fill(head, unit, tail):
@@ -83,40 +82,16 @@ def main():
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
     probes = [p.split("=", 1) for p in args.probe]
-    env = {"PATH": "/usr/bin:/bin", "LC_ALL": "C"}
     result = {"runs": args.runs, "body_bytes": LIMIT, "ceiling_kib": CEILING_KIB, "shapes": {}}
     worst = 0
     for name, body in shapes().items():
         assert len(body) <= LIMIT, name
         url = f"http://127.0.0.1:{serve(body)}/health"
-        samples = {label: {"rss_kib": [], "wall_us": [], "exit": []} for label, _ in probes}
-        for _ in range(args.runs):
-            for label, path in probes:  # interleaved, so drift hits every probe alike
-                out = subprocess.run([args.spawn, path, "--url", url, "--timeout", "2s",
-                                      "--venv", "none", "--writable", "none"],
-                                     env=env, capture_output=True, text=True, timeout=60, check=True)
-                wall_ns, rss_kib, status = (int(x) for x in out.stdout.split())
-                s = samples[label]
-                s["rss_kib"].append(rss_kib)
-                s["wall_us"].append(round(wall_ns / 1000))
-                s["exit"].append(status >> 8 if status & 0x7F == 0 else 128 + (status & 0x7F))
-        summary = {}
-        for label, s in samples.items():
-            summary[label] = {"rss_kib_median": statistics.median(s["rss_kib"]), "rss_kib_max": max(s["rss_kib"]),
-                              "wall_ms_median": round(statistics.median(s["wall_us"]) / 1000, 1),
-                              "exit_codes": sorted(set(s["exit"]))}
-            worst = max(worst, max(s["rss_kib"])) if label == probes[0][0] else worst
-            print(f"{name:<13} {label:<8} peak RSS median {summary[label]['rss_kib_median']:>8.0f} KiB, "
-                  f"max {summary[label]['rss_kib_max']:>8} KiB, wall {summary[label]['wall_ms_median']:>7} ms, "
-                  f"exit {summary[label]['exit_codes']}", flush=True)
+        samples = peak_rss.measure(probes, args.spawn, url, args.runs, "2s")
+        summary = peak_rss.summarize(name, samples)
+        worst = max(worst, summary[probes[0][0]]["rss_kib_max"])
         result["shapes"][name] = {"bytes": len(body), **summary}
-    result["worst_rss_kib"] = worst
-    with open(args.out, "w") as f:
-        json.dump(result, f, indent=1)
-        f.write("\n")
-    verdict = "within" if worst <= CEILING_KIB else "OVER"
-    print(f"{probes[0][0]}: worst peak RSS {worst} KiB, {verdict} the {CEILING_KIB} KiB ceiling")
-    return 0 if worst <= CEILING_KIB else 1
+    return peak_rss.finish(result, probes[0][0], worst, args.out)
 
 
 if __name__ == "__main__":

@@ -4,18 +4,8 @@
 # the image's own configurations (docker/Dockerfile's ENV) included.
 # Also prints the syscall count of one HTTP-only probe run when strace is installed.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-out="$root/bench/out"
-cd "$root"
-if [ -z "${HEALTHPROBE_BIN:-}" ]; then
-  cmake --preset release >/dev/null
-  cmake --build --preset release >/dev/null
-fi
-probe="${HEALTHPROBE_BIN:-$root/build/release/healthprobe}"
-mkdir -p "$out"
-for helper in floor responder spawn; do
-  cc -O2 -static -s -o "$out/$helper" "bench/$helper.c"
-done
+# shellcheck source=bench/prepare.sh
+source "$(dirname "${BASH_SOURCE[0]}")/prepare.sh" floor responder spawn
 /usr/bin/python3 bench/startup.py --probe "$probe" --floor "$out/floor" --spawn "$out/spawn" \
   --responder "$out/responder" --runs "${1:-300}" --json "$out/startup.json" \
   --image "$root/docker/Dockerfile"

@@ -5,10 +5,6 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-work="$(mktemp -d)"
-server_pid=""
-cleanup() { [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
 # shellcheck source=tests/scripts/report.sh
 source "$here/report.sh"
 

@@ -6,8 +6,6 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 script="$repo/scripts/release-version.sh"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
 # shellcheck source=tests/scripts/report.sh
 source "$here/report.sh"
 
