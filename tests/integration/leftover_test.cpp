@@ -22,13 +22,15 @@ std::vector<std::string> writable_only(const std::string &dir, const std::string
 }
 
 // strace arguments: fail the O_TMPFILE open with EOPNOTSUPP (as on a filesystem without it) and
-// hold the byte written to the named fallback file for `delay_us`.
-std::vector<std::string> without_tmpfile_and_slow_write(const std::string &dir,
-                                                        const std::string &delay_us) {
-  const int tmpfile_open = nth_call("openat", "O_TMPFILE", writable_only(dir, "10s"));
+// hold the byte written to the named fallback file for `delay_us`. The calls are counted in the
+// wrapper the probe will run in.
+std::vector<std::string> without_tmpfile_and_slow_write(
+    const std::string &dir, const std::string &delay_us,
+    const std::vector<std::string> &wrapper = {}) {
+  const int tmpfile_open = nth_call("openat", "O_TMPFILE", writable_only(dir, "10s"), wrapper);
   REQUIRE(tmpfile_open > 0);  // the probe tries O_TMPFILE first
   // The byte write is the same call number with or without O_TMPFILE.
-  const int byte_write = nth_call("write", "\"\\0\", 1)", writable_only(dir, "10s"));
+  const int byte_write = nth_call("write", "\"\\0\", 1)", writable_only(dir, "10s"), wrapper);
   REQUIRE(byte_write > 0);
   INFO("O_TMPFILE open is openat #" << tmpfile_open << ", the byte is write #" << byte_write);
   return {"-e", "trace=openat,write",
@@ -96,8 +98,9 @@ TEST_CASE("without O_TMPFILE, the watchdog's give-up removes the named file and 
   if (const std::string why = fuse_mount_unavailable(); !why.empty()) HEALTHPROBE_SKIP(why);
   TempDir dir;
   TempDir fuse;
-  TracedProbe probe(without_tmpfile_and_slow_write(dir.path(), "4000000"),
-                    writable_only(dir.path(), "300ms"), with_fuse_mount(fuse.path()));
+  const auto wrapper = with_fuse_mount(fuse.path());
+  TracedProbe probe(without_tmpfile_and_slow_write(dir.path(), "4000000", wrapper),
+                    writable_only(dir.path(), "300ms"), wrapper);
   REQUIRE(probe.holds_file_under(dir.path(), milliseconds(5000)));
   const auto started = std::chrono::steady_clock::now();
   // The give-up comes 100 ms after the deadline, long before the 4 s write returns.

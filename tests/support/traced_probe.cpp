@@ -14,11 +14,11 @@
 namespace test_support {
 
 int nth_call(const std::string &syscall, const std::string &needle,
-             const std::vector<std::string> &probe_args) {
+             const std::vector<std::string> &probe_args, const std::vector<std::string> &wrapper) {
   TempDir scratch;
   const std::string log = scratch / "trace";
-  std::vector<std::string> argv{"strace",           "-qq",         "-o", log, "-e",
-                                "trace=" + syscall, probe_binary()};
+  std::vector<std::string> argv = wrapper;
+  argv.insert(argv.end(), {"strace", "-qq", "-o", log, "-e", "trace=" + syscall, probe_binary()});
   argv.insert(argv.end(), probe_args.begin(), probe_args.end());
   run_process(argv, minimal_env());
   std::istringstream lines(read_file(log));

@@ -13,9 +13,12 @@
 namespace test_support {
 
 // Which call of `syscall` made by the probe's main thread (1-based, counted like strace's
-// `when=`) is the first whose traced line contains `needle`; 0 if none. From one traced run.
+// `when=`) is the first whose traced line contains `needle`; 0 if none. From one traced run, in
+// the same wrapper as the run it is for: a wrapper can change the deadline keeper, and a watchdog
+// thread's start adds calls of its own on the main thread (the sanitizers' bookkeeping writes).
 int nth_call(const std::string &syscall, const std::string &needle,
-             const std::vector<std::string> &probe_args);
+             const std::vector<std::string> &probe_args,
+             const std::vector<std::string> &wrapper = {});
 
 class TracedProbe {
  public:
