@@ -1,9 +1,18 @@
 #!/usr/bin/env python3
-"""Turns bench/results.json into the target report (stdout), the README table and the PNG chart.
+"""Turns the benchmark's raw numbers into docs/BENCHMARKS.md, the target report (stdout) and the
+PNG chart.
 
-Nothing here measures: every number comes from results.json, so the table and the chart can be
-re-rendered without re-running the benchmark. The target verdicts are written back into
-results.json under "targets". Standard library only; the chart is drawn by Debian's gnuplot.
+Nothing here measures: every number comes from bench/results.json (the comparison with curl, wget,
+Python and the floor), bench/floods.json and bench/bodies.json (peak RSS against hostile servers
+and bodies), so the document can be re-rendered without re-running the benchmark:
+
+    python3 bench/report.py --results bench/results.json --floods bench/floods.json \
+      --bodies bench/bodies.json --out docs/BENCHMARKS.md --chart docs/bench.png --keep-chart
+
+(--keep-chart links the chart already there instead of redrawing it, which needs gnuplot.) The
+target verdicts are written back into results.json under "targets". With --check nothing is
+written: it fails when --out is not what these numbers render to (a hand edit, or numbers committed
+without their document). Standard library only.
 """
 
 import argparse
@@ -24,6 +33,29 @@ LABELS = {
 }
 ORDER = list(LABELS)
 SIZE_KEY = {"healthprobe-http": "healthprobe", "healthprobe-full": "healthprobe"}
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# What bench/floods.py's flooder sends, endlessly, in each mode (bench/flooder.c).
+FLOODS = {
+    "header-lines": "header lines",
+    "header-line": "one header line",
+    "status-line": "a status line",
+    "chunk-line": "a chunk-size line",
+    "interim": "`100 Continue` responses",
+    "body": "a body, no length",
+    "chunked-body": "a chunked body",
+}
+# The 64 KiB bodies of bench/bodies.py, in the shapes that cost a recursive reader or a tree.
+BODIES = {
+    "deep-status": "`{\"status\": [[[…]]]}`, nested to the limit",
+    "deep-object": "an object nested to the limit, then `\"status\": \"fail\"`",
+    "many-members": "thousands of tiny members",
+    "empty-arrays": "a status of thousands of empty arrays",
+    "long-string": "one 64 KiB string",
+    "escapes": "escapes and surrogate pairs",
+    "python-nan": "`\"status\": \"fail\"`, then `NaN`, `Infinity`",
+    "not-utf8": "bytes that are not UTF-8 in a string",
+}
 
 
 def scen(results, sid):
@@ -101,7 +133,12 @@ def verdict(t):
     return "not measured" if t["met"] is None else ("met" if t["met"] else "MISSED")
 
 
-def render_markdown(results, targets):
+def link(target, out_dir):
+    """A Markdown link to a repository path, relative to the generated document's directory."""
+    return f"[{target}]({os.path.relpath(os.path.join(ROOT, target), out_dir)})"
+
+
+def render_markdown(results, targets, chart_ref, out_dir):
     m, cfg = results["machine"], results["config"]
     h, w = scen(results, "health-responder"), scen(results, "health-webhook")
     lines = [
@@ -109,7 +146,7 @@ def render_markdown(results, targets):
         f"kernel {m['kernel']}, load average {m['loadavg_start'][0]:.2f} at the start; "
         f"commit {m['git_commit']}. Each tool ran {cfg['runs']} times per scenario after {cfg['warmup']} "
         "warm-up rounds, interleaved round-robin with the others; wall time is spawn to reap, "
-        "median (p95). Raw numbers: `bench/results.json`.",
+        f"median (p95). Raw numbers: {link('bench/results.json', out_dir)}.",
         "",
     ]
     if max(m["loadavg_start"][0], m.get("loadavg_end", [0])[0]) > m["nproc"]:
@@ -161,15 +198,17 @@ def render_markdown(results, targets):
         lines.append(f"| {t['target']} | {t['measured']} | {verdict(t)} |")
     lines += [
         "",
-        "![median wall time, peak RSS and size on disk per tool](docs/bench.png)",
+        f"![median wall time, peak RSS and size on disk per tool]({chart_ref})",
         "",
         "Notes: every tool gets the same minimal environment (`PATH`, `HOME`, `LC_ALL=C`) and 127.0.0.1 "
         "URLs. healthprobe HTTP-only runs with `--venv none --writable none` (its report still states whether "
         "the root filesystem is read-only, one statvfs; it keeps its deadline with a timer signal, not a "
         "thread). The full check adds `--venv` (a real venv), "
-        f"`--require {cfg['require']}` and `--writable /tmp`, and a watchdog thread. The probe timed is a "
-        "copy of the linker's output, as a container runs a file from an image layer (the linker's own "
-        "file runs 100-200 us slower per exec here, bench/STARTUP.md). busybox wget runs without `-T`: bookworm's "
+        f"`--require {cfg['require']}` and `--writable /tmp`, which touch files: whether that needs a "
+        f"watchdog thread depends on the probe's version and the mounts ({link('bench/STARTUP.md', out_dir)}). "
+        "The probe timed is a copy of the linker's output, as a container runs a file from an image layer "
+        "(the linker's own file runs 100-200 us slower per exec here, bench/STARTUP.md). busybox wget runs "
+        "without `-T`: bookworm's "
         "busybox is built without FEATURE_WGET_TIMEOUT and `wget -T` segfaults there, so an image relying on "
         "`busybox wget -T` reports unhealthy forever. The floor (`bench/floor.c`) reads at most 64 KiB, like "
         "the probe. Peak RSS is `ru_maxrss` from `wait4` in a tiny static launcher (`bench/spawn.c`), since "
@@ -179,15 +218,74 @@ def render_markdown(results, targets):
     return "\n".join(lines)
 
 
-def update_readme(path, block):
-    text = open(path).read()
-    begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
-    if begin not in text or end not in text:
-        sys.exit(f"report: {path} lacks the {begin} / {end} markers")
-    pre, rest = text.split(begin, 1)
-    _, post = rest.split(end, 1)
-    with open(path, "w") as f:
-        f.write(f"{pre}{begin}\n{block}\n{end}{post}")
+def exit_cell(stats):
+    return ", ".join(str(code) for code in stats["exit_codes"])
+
+
+def render_rss_table(data, key, labels, first_column):
+    """One row per flood mode or body shape, one column group per probe label in the JSON."""
+    probes = sorted({label for entry in data[key].values() for label in entry if label != "bytes"})
+    head = [first_column]
+    for probe in probes:
+        suffix = "" if len(probes) == 1 else f" ({probe})"
+        head += [f"peak RSS, median (max){suffix}", f"wall, median{suffix}", f"exit{suffix}"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name, entry in data[key].items():
+        cells = [labels.get(name, name)]
+        for probe in probes:
+            r = entry.get(probe)
+            cells += ([f"{r['rss_kib_median']:.0f} KiB ({r['rss_kib_max']})", f"{r['wall_ms_median']} ms",
+                       exit_cell(r)] if r else ["n/a"] * 3)
+        lines.append("| " + " | ".join(cells) + " |")
+    verdict = "within" if data["worst_rss_kib"] <= data["ceiling_kib"] else "OVER"
+    lines += ["", f"Worst peak RSS of the probe under test: {data['worst_rss_kib']} KiB, {verdict} the "
+              f"{data['ceiling_kib']} KiB ceiling; {data['runs']} runs each."]
+    return lines
+
+
+def render_document(results, targets, floods, bodies, chart_ref, out_dir):
+    lines = [
+        "# Benchmarks",
+        "",
+        "<!-- Generated by bench/report.py (bash bench/run.sh): edit the script or re-run the benchmark, "
+        "not this file. -->",
+        "",
+        "What the probe costs, measured on the machine and commit named below. The hand-written records "
+        "next to the scripts say where the time and the bytes go:",
+        "",
+        f"- {link('bench/STARTUP.md', out_dir)}: where a run's time goes, and what the image's own "
+        "configurations (its `ENV`, a worker's check) cost next to a raw-socket floor: the figure the "
+        "README quotes.",
+        f"- {link('bench/WORKER.md', out_dir)}: a worker container's check (heartbeat, OOM count) next to "
+        "Python asking the same.",
+        f"- {link('bench/SIZE.md', out_dir)}: what costs the bytes in the static binary, and the cuts tried.",
+        f"- {link('bench/HOSTILE.md', out_dir)}: peak RSS against hostile servers and bodies before and "
+        "after the response guard and the one-pass body reader.",
+        "",
+        "## healthprobe, curl, busybox wget, Python and a raw-socket floor",
+        "",
+        render_markdown(results, targets, chart_ref, out_dir),
+    ]
+    if floods:
+        lines += ["", "## Against servers that never stop sending", "",
+                  f"`bench/floods.py` serves each response below endlessly from `bench/flooder.c` to the "
+                  f"release probe (`--timeout {floods['timeout']}`) and reads its peak RSS through "
+                  f"`bench/spawn.c`. Raw numbers: {link('bench/floods.json', out_dir)}.", ""]
+        lines += render_rss_table(floods, "modes", FLOODS, "server sends, endlessly")
+    if bodies:
+        lines += ["", "## Reading the worst bodies", "",
+                  f"`bench/bodies.py` serves health bodies of {bodies['body_bytes'] // KiB} KiB, the most "
+                  "the probe reads, in the shapes that cost a recursive reader stack or a document tree "
+                  f"memory, and reads the release probe's peak RSS through `bench/spawn.c`. Raw numbers: "
+                  f"{link('bench/bodies.json', out_dir)}.", ""]
+        lines += render_rss_table(bodies, "shapes", BODIES, "body")
+    lines += ["", "## Re-running", "",
+              "`bash bench/run.sh` (installs what it needs, builds the release probe and the helpers; "
+              "`BENCH_RUNS`, `BENCH_WARMUP`) measures everything above and rewrites "
+              "this file, the raw numbers and the chart. `bash bench/startup.sh` and `bash bench/worker.sh` "
+              "print the rows of STARTUP.md and WORKER.md, which are written up by hand. To re-render "
+              "this file from the committed numbers alone, see `bench/report.py`'s docstring.", ""]
+    return "\n".join(lines)
 
 
 def draw_chart(results, chart, work):
@@ -247,24 +345,46 @@ unset multiplot
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--results", required=True)
-    ap.add_argument("--readme")
-    ap.add_argument("--chart")
+    ap.add_argument("--floods", help="bench/floods.py's JSON")
+    ap.add_argument("--bodies", help="bench/bodies.py's JSON")
+    ap.add_argument("--out", help="the Markdown document to write (docs/BENCHMARKS.md)")
+    ap.add_argument("--chart", required=True, help="the PNG chart, drawn with gnuplot and linked from --out")
+    ap.add_argument("--keep-chart", action="store_true", help="link the chart already there; do not redraw it")
+    ap.add_argument("--check", action="store_true", help="write nothing; fail if --out differs from the rendering")
     ap.add_argument("--work", default="bench/out")
     args = ap.parse_args()
     results = json.load(open(args.results))
+    floods = json.load(open(args.floods)) if args.floods else None
+    bodies = json.load(open(args.bodies)) if args.bodies else None
+    out_dir = os.path.dirname(os.path.abspath(args.out)) if args.out else ROOT
     targets = evaluate_targets(results)
     results["targets"] = targets
+    chart_ref = os.path.relpath(os.path.abspath(args.chart), out_dir)
+    if args.check:
+        if not args.out:
+            sys.exit("report: --check needs --out")
+        with open(args.out) as f:
+            same = f.read() == render_document(results, targets, floods, bodies, chart_ref, out_dir)
+        if not same:
+            sys.exit(f"report: {args.out} is not what bench/report.py renders from the committed numbers; "
+                     "re-render it (see this script's docstring)")
+        print(f"report: {args.out} matches the committed numbers")
+        return
     with open(args.results, "w") as f:
         json.dump(results, f, indent=1)
         f.write("\n")
-    block = render_markdown(results, targets)
+    block = render_markdown(results, targets, chart_ref, out_dir)
     print(re.sub(r"!\[.*", "", block))
     print("\nTargets:")
     for t in targets:
         print(f"  [{verdict(t):>12}] {t['target']}: {t['measured']}")
-    if args.readme:
-        update_readme(args.readme, block)
-    if args.chart:
+    if args.out:
+        with open(args.out, "w") as f:
+            f.write(render_document(results, targets, floods, bodies, chart_ref, out_dir))
+    if args.keep_chart:
+        if not os.path.isfile(args.chart):
+            sys.exit(f"report: --keep-chart, but there is no chart at {args.chart}")
+    else:
         os.makedirs(args.work, exist_ok=True)
         draw_chart(results, os.path.abspath(args.chart), args.work)
 

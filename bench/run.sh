@@ -4,9 +4,9 @@
 # Installs what it needs from Debian, builds the release probe (the `release` preset) and the bench's
 # own helpers (floor, responder, spawn launcher: static C), then measures healthprobe, curl, busybox
 # wget, a Python urllib one-liner and the raw-socket floor side by side, interleaved, against servers
-# on 127.0.0.1, and regenerates bench/results.json, docs/bench.png and the README's benchmark table.
-# Then bench/floods.py measures the probe's peak RSS against flooding servers (bench/floods.json),
-# and bench/bodies.py against the worst 64 KiB health bodies (bench/bodies.json).
+# on 127.0.0.1 (bench/results.json). Then bench/floods.py measures the probe's peak RSS against
+# flooding servers (bench/floods.json), and bench/bodies.py against the worst 64 KiB health bodies
+# (bench/bodies.json). bench/report.py turns the three into docs/BENCHMARKS.md and docs/bench.png.
 #
 # Environment: BENCH_RUNS (default 100, at least 30), BENCH_WARMUP (default 5).
 set -euo pipefail
@@ -57,6 +57,6 @@ wait "${pids[0]}"
 /usr/bin/python3 bench/bodies.py --probe "release=$probe" --spawn "$out/spawn" \
   --runs "${BENCH_FLOOD_RUNS:-30}" --out bench/bodies.json || true # the table says within/OVER
 
-/usr/bin/python3 bench/report.py --results bench/results.json --readme README.md --chart docs/bench.png \
-  --work "$out"
+/usr/bin/python3 bench/report.py --results bench/results.json --floods bench/floods.json \
+  --bodies bench/bodies.json --out docs/BENCHMARKS.md --chart docs/bench.png --work "$out"
 bash bench/check-size.sh "$probe" || true # the report already says met/missed; the CI check fails hard

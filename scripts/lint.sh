@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# clang-format (the committed .clang-format) and clang-tidy (.clang-tidy) over the project's own
-# C++; any finding fails. Needs a configured dev build for compile_commands.json (configures one).
+# The layer rule (scripts/check-layers.sh), the Markdown's relative links (scripts/check-links.py),
+# the generated docs/BENCHMARKS.md against its numbers, then clang-format (the committed
+# .clang-format) and clang-tidy (.clang-tidy) over the project's own C++; any finding fails. Needs
+# a configured dev build for compile_commands.json (configures one).
 # Works the same in a clone and in a source export without .git: scripts/source-files.sh lists the
 # files from the tree, and an empty list fails (never "clean (0 files)").
 set -euo pipefail
@@ -14,6 +16,10 @@ unit_list="$(bash scripts/source-files.sh src | grep '\.cpp$')" \
 mapfile -t units <<<"$unit_list"
 
 bash scripts/check-layers.sh
+python3 scripts/check-links.py
+# docs/BENCHMARKS.md is generated: it must be what bench/report.py renders from the committed numbers.
+python3 bench/report.py --results bench/results.json --floods bench/floods.json --bodies bench/bodies.json \
+  --out docs/BENCHMARKS.md --chart docs/bench.png --check
 
 clang-format --dry-run --Werror "${sources[@]}"
 echo "lint: clang-format clean (${#sources[@]} files)"

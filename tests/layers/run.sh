@@ -5,11 +5,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 check="$here/../../scripts/check-layers.sh"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-failures=0
-pass() { echo "ok - $1"; }
-fail() { echo "not ok - $1"; failures=$((failures + 1)); }
+# shellcheck source=tests/scripts/report.sh
+source "$here/../scripts/report.sh"
 
 bash "$check" >"$work/tree.out" 2>&1 && pass "the tree's includes all run down" \
   || { cat "$work/tree.out"; fail "the tree's includes all run down"; }
@@ -49,5 +46,4 @@ expect_rejected "a tree without sources fails" "$work/empty" "no source file fou
 good="$(fixture good src/runtime/run.cpp healthprobe/core/deadline.h)"
 bash "$check" "$good" >/dev/null && pass "an include that runs down passes" || fail "an include that runs down passes"
 
-echo "layers: $((6 - failures)) passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish
