@@ -7,11 +7,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdlib>
 #include <stdexcept>
+#include <string>
 #include <thread>
+#include <utility>
 
 namespace test_support {
 namespace {
@@ -23,18 +26,49 @@ std::vector<char *> c_strings(std::vector<std::string> &items) {
   return out;
 }
 
-[[noreturn]] void exec_child(const std::vector<std::string> &argv, const EnvMap &env,
-                             const std::string &cwd) {
-  std::vector<std::string> args = argv;
-  std::vector<std::string> envs;
-  for (const auto &[key, value] : env) envs.push_back(key + "=" + value);
-  if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
-  auto c_args = c_strings(args);
-  auto c_envs = c_strings(envs);
-  // execvpe finds argv[0] on the test's own PATH, whatever PATH the child is given.
-  execvpe(c_args[0], c_args.data(), c_envs.data());
-  _exit(127);
+// argv[0] found on the test's own PATH, as execvpe would, whatever PATH the child is given.
+std::string resolve_program(const std::string &name) {
+  if (name.find('/') != std::string::npos) return name;
+  const char *path = std::getenv("PATH");
+  std::string dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+  size_t begin = 0;
+  while (begin <= dirs.size()) {
+    const size_t end = std::min(dirs.find(':', begin), dirs.size());
+    const std::string dir = end > begin ? dirs.substr(begin, end - begin) : ".";
+    const std::string candidate = dir + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    begin = end + 1;
+  }
+  return name;  // execve fails, and the child exits 127
 }
+
+// Everything the child needs, built before fork: the test process is multithreaded (servers on
+// loopback), and a child that allocates between fork and exec can deadlock on an allocator lock
+// another thread held at the fork (the sanitizers' allocator has no fork handlers to release it).
+// The child itself makes only async-signal-safe calls.
+class PreparedExec {
+ public:
+  PreparedExec(const std::vector<std::string> &argv, const EnvMap &env, std::string cwd)
+      : program_(resolve_program(argv.at(0))), args_(argv), cwd_(std::move(cwd)) {
+    for (const auto &[key, value] : env) envs_.push_back(key + "=" + value);
+    c_args_ = c_strings(args_);
+    c_envs_ = c_strings(envs_);
+  }
+
+  [[noreturn]] void exec() const {
+    if (!cwd_.empty() && ::chdir(cwd_.c_str()) != 0) ::_exit(126);
+    ::execve(program_.c_str(), c_args_.data(), c_envs_.data());
+    ::_exit(127);
+  }
+
+ private:
+  std::string program_;
+  std::vector<std::string> args_;
+  std::vector<std::string> envs_;
+  std::string cwd_;
+  std::vector<char *> c_args_;
+  std::vector<char *> c_envs_;
+};
 
 void set_cloexec_pipe(std::array<int, 2> &fds) {
   if (pipe2(fds.data(), O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
@@ -67,6 +101,7 @@ ProcessResult run_process(const std::vector<std::string> &argv, const EnvMap &en
   std::array<int, 2> err{};
   set_cloexec_pipe(out);
   set_cloexec_pipe(err);
+  const PreparedExec child(argv, env, cwd);
   const auto started = std::chrono::steady_clock::now();
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
@@ -75,7 +110,7 @@ ProcessResult run_process(const std::vector<std::string> &argv, const EnvMap &en
     dup2(err[1], STDERR_FILENO);
     const int devnull = open("/dev/null", O_RDONLY);
     if (devnull >= 0) dup2(devnull, STDIN_FILENO);
-    exec_child(argv, env, cwd);
+    child.exec();
   }
   close(out[1]);
   close(err[1]);
@@ -125,6 +160,7 @@ ProcessResult run_with_stdout(const std::vector<std::string> &argv, const EnvMap
                               bool stderr_too) {
   std::array<int, 2> err{};
   set_cloexec_pipe(err);
+  const PreparedExec child(argv, env, "");
   const auto started = std::chrono::steady_clock::now();
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
@@ -133,7 +169,7 @@ ProcessResult run_with_stdout(const std::vector<std::string> &argv, const EnvMap
     dup2(stderr_too ? stdout_fd : err[1], STDERR_FILENO);
     const int devnull = open("/dev/null", O_RDONLY);
     if (devnull >= 0) dup2(devnull, STDIN_FILENO);
-    exec_child(argv, env, "");
+    child.exec();
   }
   close(err[1]);
   ProcessResult result;
@@ -150,6 +186,7 @@ BackgroundProcess::BackgroundProcess(const std::vector<std::string> &argv, const
                                      const std::string &cwd) {
   std::array<int, 2> out{};
   set_cloexec_pipe(out);
+  const PreparedExec child(argv, env, cwd);
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
@@ -159,7 +196,7 @@ BackgroundProcess::BackgroundProcess(const std::vector<std::string> &argv, const
       dup2(devnull, STDIN_FILENO);
       dup2(devnull, STDERR_FILENO);
     }
-    exec_child(argv, env, cwd);
+    child.exec();
   }
   close(out[1]);
   stdout_fd_ = out[0];
