@@ -15,11 +15,12 @@ import sys
 
 from .heartbeat import Heartbeat
 
-# SQS's longest long poll, the service's setting.
-WAIT_TIME_SECONDS = 20
+# SQS's longest long poll, the service's setting. STANDIN_LONG_POLL_SECONDS shortens it for tests
+# that stop a consumer and wait for its heartbeat to go stale: the stand-in's knob, not the service's.
+WAIT_TIME_SECONDS = float(os.environ.get("STANDIN_LONG_POLL_SECONDS") or 20)
 # How often wait_for_ready_config looks again: well inside the health check's maximum age, since
 # each look is a heartbeat.
-CONFIG_RETRY_SECONDS = 10
+CONFIG_RETRY_SECONDS = WAIT_TIME_SECONDS / 2
 
 
 def log(message: str) -> None:
@@ -58,7 +59,7 @@ async def consume(name: str, queue_variable: str, heartbeat: Heartbeat) -> int:
     if await wait_for_ready_config(name, stop, heartbeat):
         heartbeat("ok", "polling")
         queue = os.environ.get(queue_variable) or f"none ({queue_variable} is unset)"
-        log(f"{name}: consuming {queue}, long polls of {WAIT_TIME_SECONDS}s")
+        log(f"{name}: consuming {queue}, long polls of {WAIT_TIME_SECONDS:g}s")
         while not stop.is_set():
             heartbeat()  # one turn of the loop: the heartbeat's age is how long this turn takes
             if await long_poll(stop, WAIT_TIME_SECONDS):
