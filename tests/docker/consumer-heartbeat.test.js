@@ -12,6 +12,8 @@ const path = require('node:path');
 
 const repo = path.resolve(__dirname, '..', '..');
 const read = (...p) => fs.readFileSync(path.join(repo, ...p), 'utf8');
+const YAML = require('yaml');
+
 const page = read('docker', 'MIGRATING.md');
 const standin = (name) => read('docker', 'standin', 'src', name);
 
@@ -43,6 +45,23 @@ describe('docker/MIGRATING.md: the consumers\' heartbeat code', () => {
     for (const [module, kind] of [['sqs_consumer', 'sqs-consumer'], ['packaging_consumer', 'packaging-consumer']]) {
       assert.match(standin(`${module}.py`), new RegExp(`Heartbeat\\("${kind}"\\)`), module);
       assert.ok(page.includes(`"--heartbeat", "/dev/shm/${kind}-*.hb"`), `the page's health check globs ${kind}-*.hb`);
+    }
+  });
+});
+
+describe('docker/README.md: a consumer as a compose service', () => {
+  test('its heartbeat glob is the kind its command\'s module writes, and the settings parse', () => {
+    const block = [...read('docker', 'README.md').matchAll(/^```yaml\n([\s\S]*?)^```$/gm)]
+      .map((m) => m[1]).find((b) => b.includes('src.sqs_consumer'));
+    assert.ok(block, 'a ```yaml block running src.sqs_consumer');
+    const services = YAML.parse(`services:\n${block}`, { uniqueKeys: true }).services;
+    for (const service of Object.values(services)) {
+      const module = service.command[service.command.indexOf('-m') + 1].replace(/^src\./, '');
+      const kind = /Heartbeat\("([a-z-]+)"\)/.exec(standin(`${module}.py`))[1];
+      const env = Object.fromEntries(service.environment.map((e) => e.split(/=(.*)/s).slice(0, 2)));
+      assert.equal(env.HEALTHPROBE_HEARTBEAT, `/dev/shm/${kind}-*.hb`);
+      assert.equal(env.HEALTHPROBE_URL, 'none');
+      assert.match(env.HEALTHPROBE_HEARTBEAT_MAX_AGE, /^\d+s$/);
     }
   });
 });
