@@ -27,7 +27,10 @@
 # 7. nothing to build with, no caches, no shell needed by the HEALTHCHECK; today's user and group.
 # 8. size against today's image (docker/standin/Dockerfile, derived the same way) and the image
 #    before any rework, on the same base with the same modelled venv.
-# Closes with "N passed, M failed"; exit 1 on any failure. Cleans up its containers, volumes and
+# 9. the transition log (one line per change in the engine's log), then the worker containers
+#    (workers.sh): the consumers' heartbeat under MIGRATING.md's checks, SIGSTOP and SIGCONT, an OOM
+#    kill. HEALTHPROBE_CONTAINER_CASES=workers runs the set-up, the images, then only those.
+# Closes with "N passed, M failed, K skipped" (each skip with its reason); exit 1 on any failure. Cleans up its containers, volumes and
 # images on exit; the base tarball stays as the cache. Set HEALTHPROBE_CONTAINER_ENGINE=docker|podman.
 set -uo pipefail
 
