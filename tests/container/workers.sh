@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154,SC2034  # sourced by run.sh: its variables ($root, $detail, ...)
 # The worker containers' cases of the container proof, sourced by run.sh (its helpers: eng, start,
 # trigger, health, verdict, check, skip, smoke_env, ro; its drop-in image, $dropin).
 #
