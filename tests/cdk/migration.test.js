@@ -5,8 +5,10 @@
 // offline, and the CloudFormation before and after is compared (template-diff.js): only health
 // checks change (and, in the read-only step, ReadonlyRootFilesystem, the tmp volume and its mount
 // points); every container keeps its name, environment, logs and stopTimeout; a consumer exists
-// exactly when its queue does. Two broken variants show the comparison catches a consumer that
-// loses its environment and a container whose log group changes.
+// exactly when its queue does; each consumer's check reads its own loop's heartbeat, given as
+// arguments, never through the environment every container shares. Broken variants show the
+// comparison catches a consumer that loses its environment and a container whose log group changes,
+// and the heartbeat rules a heartbeat in the shared environment and a consumer checking the other's.
 
 const { describe, test, before } = require('node:test');
 const assert = require('node:assert/strict');
@@ -24,6 +26,9 @@ const WEB = 'BenchlingWebhookContainer';
 const EVENTS = 'BenchlingPackageEventConsumer';
 const PACKAGING = 'BenchlingPackagingConsumer';
 const ECS_RANGES = { Interval: [5, 300], Timeout: [2, 60], Retries: [1, 10], StartPeriod: [0, 300] };
+// The service's SQS long poll (WaitTimeSeconds), the longest a healthy receive waits.
+const LONG_POLL_MS = 20000;
+const standinSrc = path.join(repo, 'docker', 'standin', 'src');
 const COMBOS = [
   { packageEvent: true, packagingRequest: true },
   { packageEvent: true, packagingRequest: false },
@@ -31,6 +36,38 @@ const COMBOS = [
   { packageEvent: false, packagingRequest: false },
 ];
 const label = (q) => `queues: package events ${q.packageEvent ? 'yes' : 'no'}, packaging requests ${q.packagingRequest ? 'yes' : 'no'}`;
+
+// Everything wrong with the consumers' heartbeat checks in one synthesized template's containers
+// (docker/MIGRATING.md, step 2): a consumer must check, through its own health check's arguments,
+// the file its module writes (docker/standin/src/<module>.py: Heartbeat("<kind>"), the file
+// /dev/shm/<kind>-<pid>.hb), with a maximum age of at least two healthy turns of its loop (a long
+// poll and the in-flight work its stopTimeout allows); no container may get a heartbeat through its
+// environment, which the web container shares and would fail ("no heartbeat yet").
+function heartbeatProblems(all) {
+  const out = [];
+  for (const c of Object.values(all)) {
+    for (const e of c.Environment || []) {
+      if (e.Name.startsWith('HEALTHPROBE_HEARTBEAT')) out.push(`${c.Name}: ${e.Name} in its environment, which every container shares`);
+    }
+    const args = c.HealthCheck ? c.HealthCheck.Command : [];
+    const module = c.Name === WEB ? null : /^src\.(\w+)$/.exec(c.Command[2])[1];
+    const heartbeats = args.flatMap((a, k) => (a === '--heartbeat' ? [args[k + 1]] : []));
+    if (!module) {
+      if (heartbeats.length) out.push(`${c.Name}: checks a heartbeat (${heartbeats}) it never writes`);
+      continue;
+    }
+    const kind = (/Heartbeat\("([a-z-]+)"\)/.exec(fs.readFileSync(path.join(standinSrc, `${module}.py`), 'utf8')) || [])[1];
+    if (JSON.stringify(heartbeats) !== JSON.stringify([`/dev/shm/${kind}-*.hb`])) {
+      out.push(`${c.Name}: checks ${JSON.stringify(heartbeats)}, but src.${module} writes /dev/shm/${kind}-<pid>.hb`);
+    }
+    const maxAge = parseDuration(args[args.indexOf('--heartbeat-max-age') + 1]);
+    const turn = LONG_POLL_MS + c.StopTimeout * 1000;
+    if (!args.includes('--heartbeat-max-age') || !(maxAge >= 2 * turn)) {
+      out.push(`${c.Name}: heartbeat max age ${maxAge} ms, under two turns of its loop (2 x ${turn} ms)`);
+    }
+  }
+  return out;
+}
 
 // `source` with one edit made inside one container's addContainer(...) call (which runs to the next
 // addContainer, or to the port mapping after the last one).
@@ -59,7 +96,11 @@ before(() => {
     // Controls: what the comparison must catch.
     lostEnvironment: editContainer(migrated, EVENTS, (t) => t.replace('                environment: environmentVars,\n', '')),
     otherLogGroup: editContainer(migrated, WEB, (t) => t.replace('                logGroup: this.logGroup,\n', '')),
+    sharedHeartbeat: migrated.replace('            LOG_LEVEL: props.logLevel || "INFO",\n',
+      '            LOG_LEVEL: props.logLevel || "INFO",\n            HEALTHPROBE_HEARTBEAT: "/dev/shm/sqs-consumer-*.hb",\n'),
+    otherConsumersHeartbeat: editContainer(migrated, PACKAGING, (t) => t.replace('packaging-consumer-*.hb', 'sqs-consumer-*.hb')),
   };
+  assert.notEqual(variants.sharedHeartbeat, migrated, 'the shared-environment control changed nothing');
   const dir = path.join(__dirname, 'variants');
   fs.rmSync(dir, { recursive: true, force: true });
   for (const [name, source] of Object.entries(variants)) {
@@ -77,7 +118,7 @@ before(() => {
     for (const name of Object.keys(variants)) {
       // eslint-disable-next-line global-require
       const { FargateService } = require(`./out/variants/${name}/lib/fargate-service.js`);
-      const combos = name === 'lostEnvironment' || name === 'otherLogGroup' ? COMBOS.slice(0, 1) : COMBOS;
+      const combos = ['today', 'migrated', 'readOnly'].includes(name) ? COMBOS : COMBOS.slice(0, 1);
       templates[name] = combos.map((q) => synthesize(FargateService, q, fs.mkdtempSync(path.join(outdir, 'a-'))));
     }
   } finally {
@@ -133,6 +174,15 @@ describe('docker/MIGRATING.md\'s CDK change, applied to a model of the service\'
       }
       assert.equal(all[WEB].HealthCheck.StartPeriod, 60, 'the start period the service had');
     });
+
+    test(`${variant}: each consumer checks its own loop's heartbeat, through its arguments; the web container none`, () => {
+      COMBOS.forEach((q, k) => assert.deepEqual(heartbeatProblems(containers(templates[variant][k])), [], label(q)));
+      const all = containers(templates[variant][0]);
+      for (const [name, kind] of [[EVENTS, 'sqs-consumer'], [PACKAGING, 'packaging-consumer']]) {
+        assert.deepEqual(all[name].HealthCheck.Command, ['CMD', PROBE, '--no-http', '--writable', '/tmp',
+          '--heartbeat', `/dev/shm/${kind}-*.hb`, '--heartbeat-max-age', '120s', '--timeout', '3s'], name);
+      }
+    });
   }
 
   test('what the service relies on, after the change: one environment, the stack\'s log group, stopTimeout, port, NLB', () => {
@@ -160,6 +210,15 @@ describe('docker/MIGRATING.md\'s CDK change, applied to a model of the service\'
     assert.equal(tg.Properties.Port, 8080);
     const service = Object.values(t.Resources).find((r) => r.Type === 'AWS::ECS::Service');
     assert.deepEqual(service.Properties.DeploymentConfiguration.DeploymentCircuitBreaker, { Enable: true, Rollback: true });
+  });
+
+  test('control: a heartbeat in the shared environment, and a consumer checking the other\'s file, break the heartbeat rules', () => {
+    const shared = heartbeatProblems(containers(templates.sharedHeartbeat[0]));
+    for (const name of [WEB, EVENTS, PACKAGING]) {
+      assert.ok(shared.includes(`${name}: HEALTHPROBE_HEARTBEAT in its environment, which every container shares`), shared.join('\n'));
+    }
+    const swapped = heartbeatProblems(containers(templates.otherConsumersHeartbeat[0]));
+    assert.deepEqual(swapped, [`${PACKAGING}: checks ["/dev/shm/sqs-consumer-*.hb"], but src.packaging_consumer writes /dev/shm/packaging-consumer-<pid>.hb`]);
   });
 
   test('control: a consumer that loses its environment fails the comparison', () => {

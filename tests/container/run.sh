@@ -27,7 +27,10 @@
 # 7. nothing to build with, no caches, no shell needed by the HEALTHCHECK; today's user and group.
 # 8. size against today's image (docker/standin/Dockerfile, derived the same way) and the image
 #    before any rework, on the same base with the same modelled venv.
-# Closes with "N passed, M failed"; exit 1 on any failure. Cleans up its containers, volumes and
+# 9. the transition log (one line per change in the engine's log), then the worker containers
+#    (workers.sh): the consumers' heartbeat under MIGRATING.md's checks, SIGSTOP and SIGCONT, an OOM
+#    kill. HEALTHPROBE_CONTAINER_CASES=workers runs the set-up, the images, then only those.
+# Closes with "N passed, M failed, K skipped" (each skip with its reason); exit 1 on any failure. Cleans up its containers, volumes and
 # images on exit; the base tarball stays as the cache. Set HEALTHPROBE_CONTAINER_ENGINE=docker|podman.
 set -uo pipefail
 
@@ -41,6 +44,9 @@ SECONDS=0
 
 passed=0
 failed=0
+skipped=0
+# skip NAME REASON: a case that cannot run here, said as loudly as a failure, never as a pass.
+skip() { skipped=$((skipped + 1)); printf 'SKIP %s\n       reason: %s\n' "$1" "$2"; }
 pass() { passed=$((passed + 1)); printf 'ok   %s\n' "$1"; }
 fail() {
   failed=$((failed + 1)); printf 'FAIL %s\n' "$1"; shift
@@ -53,7 +59,7 @@ phase() { printf '\n== %s (t+%ds)\n' "$1" "$SECONDS"; }
 log_tail() { tail -n "${2:-15}" "$1" | cut -c1-220 | sed 's/^/       | /'; }
 finish() {
   printf '\ncontainer suite: %ds wall time (engine: %s)\n' "$SECONDS" "${engine:-none}"
-  printf '%d passed, %d failed\n' "$passed" "$failed"
+  printf '%d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
   [ "$failed" -eq 0 ]
   exit $?
 }
@@ -301,6 +307,121 @@ inspect_config() {
   else eng image inspect --format '{"Config":{{json .Config}}}' "$1"; fi
 }
 inspect_config "$dropin" >"$work/dropin-config.json"
+
+# How the cases below run a container and read the engine's verdict; the worker containers' cases.
+. "$here/workers.sh"
+ro=(--read-only --tmpfs /tmp)
+# A read-only /tmp, whatever the image declares there (a VOLUME would otherwise make it writable).
+ro_tmp=(--read-only --tmpfs /tmp:ro)
+start() { local name="$run_id-$1"; shift; eng_run -d --name "$name" "$@" >>"$work/logs/run.log" 2>&1 || fail "start container $name" "$(tail -n 2 "$work/logs/run.log")"; }
+# A one-process server (the stand-in's own, standard library), for the cases that kill or freeze
+# the server: gunicorn's master and workers would outlive a single kill.
+app_cmd="/app/.venv/bin/python -m src.app"
+# The consumers' health checks, as docker/MIGRATING.md's task definition gives them (workers.sh,
+# migrating_check), in the engine's shell form, which docker and podman both take.
+events_check="$(migrating_check sqs_consumer)" && packaging_check="$(migrating_check packaging_consumer)" \
+  || fatal "the consumers' health checks read from docker/MIGRATING.md"
+# The environment of the service's smoke test (scripts/test-minimal.sh), and the consumers' queues.
+smoke_env=(-e PORT=8080 -e AWS_REGION=us-east-1 -e PACKAGER_SQS_URL=https://sqs.us-east-1.amazonaws.com/000000000000/test-queue
+  -e QUILT_WEB_HOST=https://example.quiltdata.com -e ATHENA_USER_DATABASE=test_db -e BenchlingSecret=test-secret
+  -e PACKAGE_EVENT_QUEUE_URL=https://sqs.us-east-1.amazonaws.com/000000000000/package-events
+  -e PACKAGING_REQUEST_QUEUE_URL=https://sqs.us-east-1.amazonaws.com/000000000000/packaging.fifo)
+start_trio() { # NAME-PREFIX MOUNT...: the web container and both consumers, sharing one /tmp
+  local p="$1"; shift
+  start "$p-web" --read-only "$@" "${smoke_env[@]}" "$dropin"
+  start "$p-events" --read-only "$@" "${smoke_env[@]}" --health-cmd "$events_check" "$dropin" python -m src.sqs_consumer
+  start "$p-packaging" --read-only "$@" "${smoke_env[@]}" --health-cmd "$packaging_check" "$dropin" python -m src.packaging_consumer
+}
+
+# The image's own HEALTHCHECK settings, as the engine stored them.
+hc() { node -e 'const c = JSON.parse(require("fs").readFileSync(process.argv[1]));
+  console.log((c.Config.Healthcheck || c.HealthCheck || {})[process.argv[2]] || 0)' "$work/dropin-config.json" "$1"; }
+start_period_s=$(( $(hc StartPeriod) / 1000000000 ))
+retries="$(hc Retries)"
+hc_timeout_ms=$(( $(hc Timeout) / 1000000 ))
+
+# The engine's last stored result for a container: status, exit code, duration (ms), the number of
+# stored results, then the output.
+health() {
+  eng inspect --format '{{json .State.Health}}' "$run_id-$1" 2>/dev/null | node -e '
+    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+      const h = JSON.parse(s || "null") || {}; const log = h.Log || []; const e = log[log.length - 1] || {};
+      const t = (x) => Date.parse(String(x).replace(/(\.\d{3})\d+/, "$1"));
+      console.log(h.Status || "none"); console.log(e.ExitCode ?? "none");
+      console.log(e.Start ? t(e.End) - t(e.Start) : "none"); console.log(log.length);
+      process.stdout.write(e.Output || "");
+    });'
+}
+# Run the container's HEALTHCHECK now. Podman without systemd schedules none: `healthcheck run` is
+# how the engine runs it (and stores the result). Docker schedules its own: wait for the next one.
+# Either way, it returns once the engine has stored one more result (podman: retried once if the
+# run stored none).
+trigger() {
+  local n k; n="$(health "$1" | sed -n 4p)"
+  if [ "$engine" = podman ]; then
+    for ((k = 0; k < 2; k++)); do
+      eng healthcheck run "$run_id-$1" >>"$work/logs/trigger-$1.log" 2>&1
+      [ "$(health "$1" | sed -n 4p)" != "$n" ] && return 0
+      echo "(no result stored by that run: retrying)" >>"$work/logs/trigger-$1.log"; sleep 1
+    done
+  else
+    for ((k = 0; k < 60; k++)); do [ "$(health "$1" | sed -n 4p)" != "$n" ] && return 0; sleep 1; done
+  fi
+  return 1
+}
+# settle NAME WANT: trigger until the engine's status is WANT (at most `retries` checks for podman;
+# docker's own schedule for up to the start period plus retries intervals).
+settle() {
+  local name="$1" want="$2" k status
+  if [ "$engine" = podman ]; then
+    for ((k = 0; k < retries; k++)); do
+      trigger "$name"; status="$(health "$name" | head -n 1)"; [ "$status" = "$want" ] && return 0
+      sleep 1
+    done
+  else
+    for ((k = 0; k < 90; k++)); do
+      status="$(health "$name" | head -n 1)"; [ "$status" = "$want" ] && return 0; sleep 2
+    done
+  fi
+  return 1
+}
+
+# kill_server CONTAINER LOG: SIGKILLs the server process inside CONTAINER ($app_cmd, by its exact
+# command line), with the container's own Python: the image has no shell and no kill.
+kill_server() {
+  eng exec "$1" "/usr/bin/python$py" -c '
+import os, signal, sys
+want = sys.argv[1].replace(" ", "\0").encode() + b"\0"
+for p in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        if open(f"/proc/{p}/cmdline", "rb").read() == want:
+            os.kill(int(p), signal.SIGKILL); print("killed", p)
+    except OSError:
+        pass' "$app_cmd" >"$2" 2>&1
+}
+
+# verdict NAME WANT_STATUS WANT_EXIT REGEX...: the engine's status and the stored log's exit code and
+# lines. Prints the stored log's first line (the probe's verdict).
+verdict() {
+  local name="$1" want="$2" want_exit="$3"; shift 3
+  local h status code ms output re
+  h="$(health "$name")"; status="$(sed -n 1p <<<"$h")"; code="$(sed -n 2p <<<"$h")"; ms="$(sed -n 3p <<<"$h")"
+  output="$(sed -n '5,$p' <<<"$h")"
+  LAST_MS="$ms"
+  printf '       engine: %s, last check exit %s in %s ms; stored log: %s\n' "$status" "$code" "$ms" "$(head -n 1 <<<"$output")"
+  if [ "$status" != "$want" ]; then
+    detail="engine status '$status', want '$want'; container $(eng inspect --format '{{.State.Status}} (exit {{.State.ExitCode}})' "$run_id-$name" 2>&1)"
+    detail+="; log: $output; trigger: $(tail -n 3 "$work/logs/trigger-$name.log" 2>/dev/null); logs: $(eng logs --tail 5 "$run_id-$name" 2>&1)"
+    return 1
+  fi
+  [ "$code" = "$want_exit" ] || { detail="last check exit $code, want $want_exit; log: $output"; return 1; }
+  for re in "$@"; do grep -Eq -- "$re" <<<"$output" || { detail="stored log lacks /$re/: $output"; return 1; }; done
+}
+
+# The worker containers' cases, also on their own: HEALTHPROBE_CONTAINER_CASES=workers runs the
+# set-up and the images they need, then only them (a few minutes, not the whole proof).
+if [ "${HEALTHPROBE_CONTAINER_CASES:-all}" = workers ]; then worker_proof; finish; fi
+
 drift() { node "$here/derive.js" check --dockerfile "$root/docker/Dockerfile" --derived "$1" --config "$2" \
   --build-arg "VERSION=$version" --build-arg "PYTHON_VERSION=$py" "${check_flags[@]}"; }
 drift_out="$(drift "$service/Dockerfile" "$work/dropin-config.json" 2>&1)"; drift_rc=$?
@@ -396,28 +517,6 @@ check "the drop-in runs as today's user: $ours" eval '[ "$ours" = "$theirs" ] &&
 # ------------------------------------------------------------------------------------------------
 phase "run read-only as $app_user; the engine runs the HEALTHCHECK"
 # ------------------------------------------------------------------------------------------------
-ro=(--read-only --tmpfs /tmp)
-# A read-only /tmp, whatever the image declares there (a VOLUME would otherwise make it writable).
-ro_tmp=(--read-only --tmpfs /tmp:ro)
-start() { local name="$run_id-$1"; shift; eng_run -d --name "$name" "$@" >>"$work/logs/run.log" 2>&1 || fail "start container $name" "$(tail -n 2 "$work/logs/run.log")"; }
-# A one-process server (the stand-in's own, standard library), for the cases that kill or freeze
-# the server: gunicorn's master and workers would outlive a single kill.
-app_cmd="/app/.venv/bin/python -m src.app"
-# The consumers' health check, as MIGRATING.md's task definition gives it (here in the engine's
-# shell form, which docker and podman both take).
-consumer_check="/usr/local/bin/healthprobe --no-http --writable /tmp --timeout 3s"
-# The environment of the service's smoke test (scripts/test-minimal.sh), and the consumers' queues.
-smoke_env=(-e PORT=8080 -e AWS_REGION=us-east-1 -e PACKAGER_SQS_URL=https://sqs.us-east-1.amazonaws.com/000000000000/test-queue
-  -e QUILT_WEB_HOST=https://example.quiltdata.com -e ATHENA_USER_DATABASE=test_db -e BenchlingSecret=test-secret
-  -e PACKAGE_EVENT_QUEUE_URL=https://sqs.us-east-1.amazonaws.com/000000000000/package-events
-  -e PACKAGING_REQUEST_QUEUE_URL=https://sqs.us-east-1.amazonaws.com/000000000000/packaging.fifo)
-start_trio() { # NAME-PREFIX MOUNT...: the web container and both consumers, sharing one /tmp
-  local p="$1"; shift
-  start "$p-web" --read-only "$@" "${smoke_env[@]}" "$dropin"
-  start "$p-events" --read-only "$@" "${smoke_env[@]}" --health-cmd "$consumer_check" "$dropin" python -m src.sqs_consumer
-  start "$p-packaging" --read-only "$@" "${smoke_env[@]}" --health-cmd "$consumer_check" "$dropin" python -m src.packaging_consumer
-}
-
 # ECS mounts a task volume at /tmp that starts empty, owned by root, mode 0755. With the image's
 # VOLUME at that path ECS fills it with a copy of the image's /tmp (mode 1777); without it, it stays
 # as it was made. A fresh named volume behaves like the first (the engine copies the image's
@@ -444,7 +543,7 @@ start notmp "${ro_tmp[@]}" "$dropin"
 # run. A shell parent stands in for a supervisor.
 start killed "${ro[@]}" --entrypoint /bin/sh "$dropin" -c "$app_cmd & exec sleep infinity"
 # A consumer that relies on /tmp (its check says so) where /tmp is read-only.
-start tmp-needed "${ro_tmp[@]}" --health-cmd "$consumer_check" "$dropin" python -m src.sqs_consumer
+start tmp-needed "${ro_tmp[@]}" --health-cmd "$events_check" "$dropin" python -m src.sqs_consumer
 # Control: a consumer with the image's own check, which probes a web server it does not run.
 start worker-http "${ro[@]}" "$dropin" python -m src.sqs_consumer
 start hung "${ro[@]}" "$dropin" $app_cmd
@@ -453,91 +552,6 @@ start noshell "${ro[@]}" "$noshell"
 start shellform "${ro[@]}" --health-cmd healthprobe "$dropin"
 start noshell-shellform "${ro[@]}" --health-cmd healthprobe "$noshell"
 t_started=$SECONDS
-# The image's own HEALTHCHECK settings, as the engine stored them.
-hc() { node -e 'const c = JSON.parse(require("fs").readFileSync(process.argv[1]));
-  console.log((c.Config.Healthcheck || c.HealthCheck || {})[process.argv[2]] || 0)' "$work/dropin-config.json" "$1"; }
-start_period_s=$(( $(hc StartPeriod) / 1000000000 ))
-retries="$(hc Retries)"
-hc_timeout_ms=$(( $(hc Timeout) / 1000000 ))
-
-# The engine's last stored result for a container: status, exit code, duration (ms), the number of
-# stored results, then the output.
-health() {
-  eng inspect --format '{{json .State.Health}}' "$run_id-$1" 2>/dev/null | node -e '
-    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
-      const h = JSON.parse(s || "null") || {}; const log = h.Log || []; const e = log[log.length - 1] || {};
-      const t = (x) => Date.parse(String(x).replace(/(\.\d{3})\d+/, "$1"));
-      console.log(h.Status || "none"); console.log(e.ExitCode ?? "none");
-      console.log(e.Start ? t(e.End) - t(e.Start) : "none"); console.log(log.length);
-      process.stdout.write(e.Output || "");
-    });'
-}
-# Run the container's HEALTHCHECK now. Podman without systemd schedules none: `healthcheck run` is
-# how the engine runs it (and stores the result). Docker schedules its own: wait for the next one.
-# Either way, it returns once the engine has stored one more result (podman: retried once if the
-# run stored none).
-trigger() {
-  local n k; n="$(health "$1" | sed -n 4p)"
-  if [ "$engine" = podman ]; then
-    for ((k = 0; k < 2; k++)); do
-      eng healthcheck run "$run_id-$1" >>"$work/logs/trigger-$1.log" 2>&1
-      [ "$(health "$1" | sed -n 4p)" != "$n" ] && return 0
-      echo "(no result stored by that run: retrying)" >>"$work/logs/trigger-$1.log"; sleep 1
-    done
-  else
-    for ((k = 0; k < 60; k++)); do [ "$(health "$1" | sed -n 4p)" != "$n" ] && return 0; sleep 1; done
-  fi
-  return 1
-}
-# settle NAME WANT: trigger until the engine's status is WANT (at most `retries` checks for podman;
-# docker's own schedule for up to the start period plus retries intervals).
-settle() {
-  local name="$1" want="$2" k status
-  if [ "$engine" = podman ]; then
-    for ((k = 0; k < retries; k++)); do
-      trigger "$name"; status="$(health "$name" | head -n 1)"; [ "$status" = "$want" ] && return 0
-      sleep 1
-    done
-  else
-    for ((k = 0; k < 90; k++)); do
-      status="$(health "$name" | head -n 1)"; [ "$status" = "$want" ] && return 0; sleep 2
-    done
-  fi
-  return 1
-}
-
-# kill_server CONTAINER LOG: SIGKILLs the server process inside CONTAINER ($app_cmd, by its exact
-# command line), with the container's own Python: the image has no shell and no kill.
-kill_server() {
-  eng exec "$1" "/usr/bin/python$py" -c '
-import os, signal, sys
-want = sys.argv[1].replace(" ", "\0").encode() + b"\0"
-for p in filter(str.isdigit, os.listdir("/proc")):
-    try:
-        if open(f"/proc/{p}/cmdline", "rb").read() == want:
-            os.kill(int(p), signal.SIGKILL); print("killed", p)
-    except OSError:
-        pass' "$app_cmd" >"$2" 2>&1
-}
-
-# verdict NAME WANT_STATUS WANT_EXIT REGEX...: the engine's status and the stored log's exit code and
-# lines. Prints the stored log's first line (the probe's verdict).
-verdict() {
-  local name="$1" want="$2" want_exit="$3"; shift 3
-  local h status code ms output re
-  h="$(health "$name")"; status="$(sed -n 1p <<<"$h")"; code="$(sed -n 2p <<<"$h")"; ms="$(sed -n 3p <<<"$h")"
-  output="$(sed -n '5,$p' <<<"$h")"
-  LAST_MS="$ms"
-  printf '       engine: %s, last check exit %s in %s ms; stored log: %s\n' "$status" "$code" "$ms" "$(head -n 1 <<<"$output")"
-  if [ "$status" != "$want" ]; then
-    detail="engine status '$status', want '$want'; container $(eng inspect --format '{{.State.Status}} (exit {{.State.ExitCode}})' "$run_id-$name" 2>&1)"
-    detail+="; log: $output; trigger: $(tail -n 3 "$work/logs/trigger-$name.log" 2>/dev/null); logs: $(eng logs --tail 5 "$run_id-$name" 2>&1)"
-    return 1
-  fi
-  [ "$code" = "$want_exit" ] || { detail="last check exit $code, want $want_exit; log: $output"; return 1; }
-  for re in "$@"; do grep -Eq -- "$re" <<<"$output" || { detail="stored log lacks /$re/: $output"; return 1; }; done
-}
-
 
 # ------------------------------------------------------------------------------------------------
 phase "the service's smoke test, the ECS way: read-only root, /tmp a task volume"
@@ -754,5 +768,6 @@ logto_proof() {
   printf '       | %s\n' "$(lines | cut -c1-200 | sed -n 1p)" "$(lines | cut -c1-200 | sed -n 2p)" "$(lines | cut -c1-200 | sed -n 3p)"
 }
 logto_proof
+worker_proof
 
 finish
