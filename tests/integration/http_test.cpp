@@ -15,7 +15,7 @@ std::string url_of(const HttpServer &server, const std::string &path = "/health"
 }
 
 ProcessResult probe_http(const std::vector<std::string> &extra) {
-  std::vector<std::string> args{"--writable", "none", "--timeout", "3s"};
+  std::vector<std::string> args{"--writable", "none", "--timeout", "10s"};
   args.insert(args.end(), extra.begin(), extra.end());
   return probe(args);
 }
@@ -38,7 +38,9 @@ TEST_CASE("a healthy JSON body passes and its fields are reported", "[http]") {
   CHECK_THAT(first_line(result.out), Catch::StartsWith("healthy:"));
   CHECK_THAT(result.out, Catch::Contains("HTTP 200") && Catch::Contains("status \"healthy\"") &&
                              Catch::Contains("version 1.4.2"));
-  CHECK(result.elapsed < std::chrono::seconds(3));
+  // Well before the deadline: the answer is read by its length, not by waiting for the server
+  // (bounded loosely, a sanitizer build on a loaded machine is slow to start and to exit).
+  CHECK(result.elapsed < std::chrono::seconds(8));
 }
 
 TEST_CASE("degraded mode is healthy with a warning: exit 0, verdict degraded", "[http]") {
