@@ -44,15 +44,6 @@ std::vector<std::string> heartbeat_only(std::vector<std::string> args) {
   return out;
 }
 
-// The report's line for one check key.
-std::string line_of(const std::string &report, const std::string &key) {
-  std::istringstream lines(report);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.size() > 6 && line.compare(6, key.size() + 1, key + " ") == 0) return line;
-  }
-  return "";
-}
-
 bool running_as_root() {
   return geteuid() == 0;
 }

@@ -62,15 +62,6 @@ bool appears(const std::string &path) {
   return false;
 }
 
-// The report's line for one check key ("pass  KEY  ...").
-std::string line_of(const std::string &report, const std::string &key) {
-  std::istringstream lines(report);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.size() > 6 && line.compare(6, key.size() + 1, key + " ") == 0) return line;
-  }
-  return "";
-}
-
 std::vector<std::string> lines_of(const std::string &text) {
   std::vector<std::string> out;
   std::istringstream stream(text);

@@ -20,16 +20,7 @@ fixture() {
   printf '%s\n' "$2" >"$dir/docs/GUIDE.md"
   echo "$dir"
 }
-expect_rejected() { # name dir expected-message
-  local out
-  if out=$(python3 "$check" "$2" 2>&1); then
-    echo "$out"; fail "$1 (exit 0)"
-  elif ! grep -qF -- "$3" <<<"$out"; then
-    echo "$out"; fail "$1 (message lacks: $3)"
-  else
-    pass "$1"
-  fi
-}
+checker=(python3 "$check")
 
 expect_rejected "a link to a missing file fails" \
   "$(fixture missing 'See [the guide](../MISSING.md).')" "docs/GUIDE.md:1: ../MISSING.md (no such file)"

@@ -15,6 +15,18 @@ trap cleanup EXIT
 pass() { echo "ok - $1"; }
 fail() { echo "not ok - $1"; failures=$((failures + 1)); }
 skip() { echo "skip - $1: $2"; skips+=("$1: $2"); }
+# For a checker script's tests: NAME DIR MESSAGE passes when "${checker[@]}" DIR fails with MESSAGE
+# in its output (the sourcing test sets the checker array).
+expect_rejected() {
+  local out
+  if out=$("${checker[@]}" "$2" 2>&1); then
+    echo "$out"; fail "$1 (exit 0)"
+  elif ! grep -qF -- "$3" <<<"$out"; then
+    echo "$out"; fail "$1 (message lacks: $3)"
+  else
+    pass "$1"
+  fi
+}
 finish() {
   if [ "$failures" -ne 0 ]; then
     echo "$failures failed"

@@ -110,4 +110,12 @@ std::string first_line(const std::string &text) {
   return text.substr(0, text.find('\n'));
 }
 
+std::string line_of(const std::string &report, const std::string &key) {
+  std::istringstream lines(report);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.size() > 6 && line.compare(6, key.size() + 1, key + " ") == 0) return line;
+  }
+  return "";
+}
+
 }  // namespace test_support

@@ -57,5 +57,7 @@ MeasuredRun probe_measured(const std::vector<std::string> &args, const EnvMap &e
 
 // The first line of a report: the verdict.
 std::string first_line(const std::string &text);
+// The text report's line for one check key ("pass  KEY  ..."), or "" if it has none.
+std::string line_of(const std::string &report, const std::string &key);
 
 }  // namespace test_support
