@@ -17,6 +17,7 @@
 #include "skip.h"
 #include "temp_dir.h"
 #include "traced_probe.h"
+#include "worker_scratch.h"
 
 using namespace test_support;
 using std::chrono::milliseconds;
@@ -369,13 +370,11 @@ TEST_CASE("a heartbeat on a hung FUSE mount ends at the deadline, stuck and said
 // The probe is configured through the environment alone, as a worker container's would be.
 TEST_CASE("a real consumer loop: starting, ready, stopped with SIGSTOP, resumed, logged once each",
           "[heartbeat]") {
-  TempDir dir;
-  const std::string shm = dir / "shm";
-  const std::string state = dir / "state";
-  const std::string log = dir / "container.log";
-  REQUIRE(mkdir(shm.c_str(), 0755) == 0);
-  REQUIRE(mkdir(state.c_str(), 0700) == 0);
-  write_file(log, "");
+  const WorkerScratch scratch;
+  const TempDir &dir = scratch.dir;
+  const std::string &shm = scratch.shm;
+  const std::string &state = scratch.state;
+  const std::string &log = scratch.log;
   const std::string snippet =
       std::string(HEALTHPROBE_TEST_SOURCE_DIR) + "/integration/consumer_heartbeat.py";
   const std::string config = dir / "config-ready";

@@ -16,6 +16,7 @@
 
 #include "probe_runner.h"
 #include "temp_dir.h"
+#include "worker_scratch.h"
 
 using namespace test_support;
 using std::chrono::milliseconds;
@@ -135,13 +136,10 @@ TEST_CASE(
     "a stand-in consumer stopped with SIGSTOP turns unhealthy once its heartbeat passes "
     "the max age, SIGCONT makes it healthy again, one log line each",
     "[standin]") {
-  TempDir dir;
-  const std::string shm = dir / "shm";
-  const std::string state = dir / "state";
-  const std::string log = dir / "container.log";
-  REQUIRE(mkdir(shm.c_str(), 0755) == 0);
-  REQUIRE(mkdir(state.c_str(), 0700) == 0);
-  write_file(log, "");
+  const WorkerScratch scratch;
+  const std::string &shm = scratch.shm;
+  const std::string &state = scratch.state;
+  const std::string &log = scratch.log;
   // Long polls of 0.5 s and a max age of 3 s: the service's 20 s and 120 s, scaled down.
   auto consumer = start_consumer("sqs_consumer", consumer_env(shm, true, "0.5"));
   REQUIRE(consumer->read_line(milliseconds(10000)) ==
