@@ -822,6 +822,8 @@ TEST_CASE("a symlink another user planted in a sticky dir is not followed to the
           "[logto][may-skip]") {
   if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (see probe_runner.h)");
   if (geteuid() != 0) HEALTHPROBE_SKIP("needs root to plant a symlink as another user");
+  if (!nobody_can_run_probe())
+    HEALTHPROBE_SKIP("user nobody cannot reach the test's dirs here (see nobody_can_run_probe)");
   SwitchableServer server;
   LoggedProbe setup;
   // A shared dir like /tmp: anyone may create a link there, pointing at a file this user owns.
