@@ -28,7 +28,7 @@ HTTPLIB_SOURCE_VERSION="0.11.4+ds-1+deb12u1"
 HTTPLIB_DSC_SHA256="a4dde747bbde7cc9fa62cdf50d61140a0eaefb7f1383497ef2d48daf3bf5f9ec"
 HTTPLIB_HEADER_SHA256="2bcaaeb62b3fee7beed69aa51e14f811f4d0bac3a0c1d6f0f095b02655d80a4e"
 # The same header with scripts/patches/cpp-httplib-*.patch applied: what the build uses.
-HTTPLIB_PATCHED_SHA256="747dd1df3dad9dff49a77b98ad85a77e2777832025f6dcabe1e707035e8322e2"
+HTTPLIB_PATCHED_SHA256="f7d4fe6daa657658cd837451c0bfbc6586b18a76eacc1bb9abc438f4f5457ae9"
 # Where that version's files are: the archive's pool, else the same pool in the snapshot archive
 # at a moment it was in the archive (it entered bookworm in July 2023 and was still there then).
 DEBIAN_ARCHIVE_POOL="http://deb.debian.org/debian/pool/main/c/cpp-httplib"
