@@ -11,9 +11,8 @@
 namespace healthprobe {
 namespace {
 
-// Generous for the kernel's few lines; mountinfo grows with the mounts a host has.
+// Generous for the kernel's few lines.
 constexpr size_t kSmallKernelFile = size_t{64} * 1024;
-constexpr size_t kMountinfoLimit = size_t{1024} * 1024;
 
 const char *counter_file(CgroupVersion version) {
   return version == CgroupVersion::V2 ? "memory.events" : "memory.oom_control";
@@ -82,9 +81,9 @@ std::vector<Observation> OomCheck::run(const Deadline & /*deadline*/,
     // Not at the usual place: a container that sees only its own subtree of a v1 hierarchy
     // mounted there, or a hierarchy mounted elsewhere. mountinfo says where.
     std::string detail = "cannot read " + where.dir + "/" + file + ": " + errno_text(error);
-    const auto mountinfo = read_small_file("/proc/self/mountinfo", kMountinfoLimit, error);
-    if (!mountinfo) {
-      detail += "; nor /proc/self/mountinfo: " + errno_text(error);
+    const std::string *mountinfo = mounts_->table(why);
+    if (mountinfo == nullptr) {
+      detail += "; nor " + why;
     } else if (const auto found = cgroup_dir_from_mountinfo(*mountinfo, *cgroup, why); !found) {
       detail += "; " + why;
     } else if (found->dir != where.dir) {

@@ -140,7 +140,8 @@ struct Epilogue {
 
 }  // namespace
 
-std::vector<std::unique_ptr<Check>> make_checks(const Options &options, const Environment &env) {
+std::vector<std::unique_ptr<Check>> make_checks(const Options &options, const Environment &env,
+                                                const std::shared_ptr<MountTableFile> &mounts) {
   std::vector<std::unique_ptr<Check>> checks;
   if (options.venv) checks.push_back(std::make_unique<VenvCheck>(*options.venv, options.require));
   FilesystemSettings filesystem{options.writable,          options.min_free,
@@ -151,7 +152,7 @@ std::vector<std::unique_ptr<Check>> make_checks(const Options &options, const En
     checks.push_back(std::make_unique<HeartbeatCheck>(
         HeartbeatSettings{path, options.heartbeat_max_age, options.heartbeat_min}));
   }
-  if (options.oom) checks.push_back(std::make_unique<OomCheck>());
+  if (options.oom) checks.push_back(std::make_unique<OomCheck>(mounts));
   if (options.url)
     checks.push_back(
         std::make_unique<HttpCheck>(*options.url, options.expect_status, options.headers));
@@ -188,7 +189,8 @@ Report run_checks(const std::vector<std::unique_ptr<Check>> &checks, const Deadl
 int run_probe(const Options &options, const Environment &env) {
   configure_logging(options.verbose);
   const Deadline deadline(options.timeout);
-  const auto checks = make_checks(options, env);
+  const auto mounts = std::make_shared<MountTableFile>();
+  const auto checks = make_checks(options, env, mounts);
   // One schedule for the whole run, checks, change log and report alike: interrupt at the
   // deadline, give up a grace period later.
   const auto give_up_at = deadline.end() + kStuckGrace;
@@ -196,7 +198,7 @@ int run_probe(const Options &options, const Environment &env) {
                              std::any_of(checks.begin(), checks.end(), [](const auto &check) {
                                return check->may_block_uninterruptibly();
                              });
-  const DeadlineKeeper keeper = choose_deadline_keeper(touches_files);
+  const DeadlineKeeper keeper = choose_deadline_keeper(touches_files, *mounts);
   std::atomic<size_t> running{0};
   Epilogue epilogue;
   Interruption interruption;

@@ -332,6 +332,47 @@ TEST_CASE("a container without a cgroup namespace sees only its own cgroup: foun
                         {cgroup.dir, cgroup.v2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/memory"});
 }
 
+TEST_CASE("in such a container, a run that touches files reads the mount table once",
+          "[oom][may-skip]") {
+  ChildCgroup cgroup(ChildCgroup::Version::Either);
+  if (cgroup.dir.empty())
+    HEALTHPROBE_SKIP("no child memory cgroup can be made here: " << cgroup.why);
+  if (probe_is_emulated()) HEALTHPROBE_SKIP("strace would trace the emulator, not the probe");
+  // A writable dir makes the deadline keeper read the table; the OOM check, not finding its cgroup
+  // at the usual place, needs it too. The kernel builds the table anew for every read.
+  TempDir scratch;
+  const std::string trace = scratch / "openat.trace";
+  std::vector<std::string> argv{"unshare",
+                                "--mount",
+                                "sh",
+                                "-c",
+                                "mount --bind \"$1\" \"$2\" && shift 2 && exec \"$@\"",
+                                "sh",
+                                cgroup.dir,
+                                cgroup.v2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/memory",
+                                "strace",
+                                "-f",
+                                "-qq",
+                                "-e",
+                                "trace=openat",
+                                "-o",
+                                trace};
+  for (const auto &word : probe_argv({"--writable", scratch.path()})) argv.push_back(word);
+  const auto result = run_in(cgroup.dir, argv);
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(
+      oom_line(result.out),
+      Catch::StartsWith("pass") && Catch::Contains("no process in this container was OOM-killed"));
+  const std::string opens = read_file(trace);
+  INFO(opens);
+  size_t reads = 0;
+  for (size_t at = opens.find("\"/proc/self/mountinfo\""); at != std::string::npos;
+       at = opens.find("\"/proc/self/mountinfo\"", at + 1))
+    ++reads;
+  CHECK(reads == 1);
+}
+
 TEST_CASE("a container with its own cgroup namespace and mount: the usual place",
           "[oom][may-skip]") {
   ChildCgroup cgroup(ChildCgroup::Version::Either);

@@ -10,6 +10,8 @@
 // cannot start a thread (RLIMIT_NPROC) falls back to the timer.
 #include <string>
 
+#include "healthprobe/checks/mount_table_file.h"
+
 namespace healthprobe {
 
 struct DeadlineKeeper {
@@ -18,6 +20,7 @@ struct DeadlineKeeper {
 };
 
 // touches_files: whether any step of the run makes a file system call on a path it was given.
-DeadlineKeeper choose_deadline_keeper(bool touches_files);
+// mounts: the run's one copy of the mount table, read here only when touches_files.
+DeadlineKeeper choose_deadline_keeper(bool touches_files, MountTableFile &mounts);
 
 }  // namespace healthprobe

@@ -4,6 +4,7 @@
 #include <memory>
 #include <vector>
 
+#include "healthprobe/checks/mount_table_file.h"
 #include "healthprobe/core/check.h"
 #include "healthprobe/parsing/environment.h"
 #include "healthprobe/parsing/options.h"
@@ -17,7 +18,9 @@ inline constexpr int kExitUnhealthy = 1;
 inline constexpr int kExitUsage = 64;
 
 // Local checks first: they take microseconds, so a hung server cannot starve them of the deadline.
-std::vector<std::unique_ptr<Check>> make_checks(const Options &options, const Environment &env);
+// mounts: the run's one copy of the mount table, for the checks that may need it.
+std::vector<std::unique_ptr<Check>> make_checks(const Options &options, const Environment &env,
+                                                const std::shared_ptr<MountTableFile> &mounts);
 
 // Runs each check in order; one the deadline leaves no time for is reported as failed, as is
 // one that runs out of the memory budget. `running`, if given, holds the index of the check in
