@@ -141,12 +141,16 @@ TEST_CASE("no heartbeat yet, in a container just started: PID 1 is seconds old",
   if (probe_is_emulated()) HEALTHPROBE_SKIP("under emulation (see probe_runner.h)");
   TempDir dir;
   // A new PID namespace with its own /proc, as a container runtime makes: the probe is its PID 1.
+  const Stopwatch run;
   const auto result = wrapped_probe({"unshare", "--pid", "--fork", "--mount-proc"},
                                     {"--heartbeat", dir / "consumer.hb"});
   INFO(result.out << result.err);
   CHECK(result.exit_code == 1);
-  CHECK_THAT(first_line(result.out),
-             Catch::EndsWith("does not exist; the container (PID 1) started 0 s ago"));
+  CHECK(std::regex_search(
+      first_line(result.out),
+      std::regex(R"(does not exist; the container \(PID 1\) started \d+ s ago$)")));
+  // Started within this run (0 s but for a slow start), not the host's boot hours ago.
+  CHECK(seconds_before(first_line(result.out), " s ago") <= run.seconds());
 }
 
 TEST_CASE("a directory or a FIFO where the heartbeat should be fails and says what it is",
@@ -159,10 +163,10 @@ TEST_CASE("a directory or a FIFO where the heartbeat should be fails and says wh
   CHECK_THAT(directory.out,
              Catch::Contains(dir / "consumer.hb" + " is a directory, not a regular file"));
   // A FIFO nobody writes would block a reader: the probe never opens it, and ends at once.
-  const auto fifo = probe(heartbeat_only({"--heartbeat", dir / "fifo.hb", "--timeout", "5s"}));
+  const auto fifo = probe(heartbeat_only({"--heartbeat", dir / "fifo.hb", "--timeout", "30s"}));
   CHECK(fifo.exit_code == 1);
   CHECK_THAT(fifo.out, Catch::Contains(dir / "fifo.hb" + " is a FIFO, not a regular file"));
-  CHECK(fifo.elapsed < milliseconds(2000));
+  CHECK(fifo.elapsed < milliseconds(15000));  // far from the deadline: nothing waited on it
   // In a glob beside fresh files: counted as matched, not fresh, and named.
   beat(dir / "w-1.hb");
   REQUIRE(mkfifo((dir / "w-2.hb").c_str(), 0644) == 0);
@@ -201,15 +205,17 @@ TEST_CASE("a fresh heartbeat whose content cannot be read warns and says why",
   TempDir dir;
   chmod(dir.path().c_str(), 0755);
   const std::string file = dir / "consumer.hb";
+  const Stopwatch since_beat;
   write_file(file, R"({"status":"fail","detail":"hidden"})");
   chmod(file.c_str(), 0600);  // root's, unreadable for nobody
   const auto result = wrapped_probe(as_nobody(), {"--heartbeat", file});
   INFO(result.out << result.err);
   CHECK(result.exit_code == 0);
   CHECK_THAT(first_line(result.out),
-             Catch::StartsWith("degraded: heartbeat:" + file + " heartbeat 0") &&
+             Catch::StartsWith("degraded: heartbeat:" + file + " heartbeat ") &&
                  Catch::EndsWith("(max 60 s); its content cannot be read: Permission denied "
                                  "(EACCES)"));
+  CHECK(seconds_before(first_line(result.out), " s old") <= 1 + since_beat.seconds());
 }
 
 TEST_CASE("a heartbeat dated in the future warns: its age cannot be judged", "[heartbeat]") {
@@ -319,7 +325,9 @@ TEST_CASE("a glob: how many match, how many are fresh, and at least N fresh", "[
   const auto hidden = probe(heartbeat_only({"--heartbeat", dir / ".*"}));
   CHECK(hidden.exit_code == 0);
   CHECK_THAT(hidden.out, Catch::Contains("1 match, 1 fresh (need 1; max age 60 s)"));
-  // Through the environment, as an image sets it.
+  // Through the environment, as an image sets it. w-1 dated afresh: the runs above may have
+  // taken seconds on a slow machine, and it must still be within 4 s.
+  beat(dir / "w-1.hb", -1);
   auto env = minimal_env();
   env["HEALTHPROBE_HEARTBEAT"] = glob;
   env["HEALTHPROBE_HEARTBEAT_MIN"] = "2";
@@ -432,7 +440,9 @@ while True:
   auto env = minimal_env();
   env["HEALTHPROBE_URL"] = "none";
   env["HEALTHPROBE_HEARTBEAT"] = shm + "/consumer-*.hb";
-  env["HEALTHPROBE_HEARTBEAT_MAX_AGE"] = "1s";
+  // A beat every 0.1 s against 3 s: a python starved for a moment on a loaded machine is not a
+  // wedged loop.
+  env["HEALTHPROBE_HEARTBEAT_MAX_AGE"] = "3s";
   env["HEALTHPROBE_WRITABLE"] = "none";
   env["HEALTHPROBE_OOM"] = "off";
   env["HEALTHPROBE_LOG_TO"] = log;
@@ -444,7 +454,7 @@ while True:
   INFO(starting.out);
   CHECK(starting.exit_code == 0);
   CHECK(first_line(starting.out) == "degraded: " + key +
-                                        " 1 match, 1 fresh (need 1; max age 1 s): " + name +
+                                        " 1 match, 1 fresh (need 1; max age 3 s): " + name +
                                         " says \"starting\": waiting for config");
 
   write_file(config, "");
@@ -454,27 +464,33 @@ while True:
   CHECK(polling.exit_code == 0);
   CHECK_THAT(
       line_of(polling.out, key),
-      Catch::StartsWith("pass") && Catch::EndsWith("1 match, 1 fresh (need 1; max age 1 s)"));
+      Catch::StartsWith("pass") && Catch::EndsWith("1 match, 1 fresh (need 1; max age 3 s)"));
   CHECK(probe({}, env).exit_code == 0);  // still healthy: no line
 
   REQUIRE(kill(consumer.pid(), SIGSTOP) == 0);  // the loop wedged, the process alive
   const Stopwatch since_stop;
-  std::this_thread::sleep_for(milliseconds(1600));
+  std::this_thread::sleep_for(milliseconds(3600));
   const auto wedged = probe({}, env);
+  const double stopped_for = since_stop.seconds();
   INFO(wedged.out);
   CHECK(wedged.exit_code == 1);
   CHECK(std::regex_search(
       first_line(wedged.out),
-      std::regex("^unhealthy: \\S+ 1 match, 0 fresh \\(need 1; max age 1 s\\): " + name +
-                 " \\d+\\.\\d s old$")));
+      std::regex("^unhealthy: \\S+ 1 match, 0 fresh \\(need 1; max age 3 s\\): " + name +
+                 " \\d+(\\.\\d)? s old$")));
   // The last beat came before the stop, by at most the loop's turn; the age counts from there.
-  CHECK(seconds_before(first_line(wedged.out), " s old") >= 1.6);
-  CHECK(seconds_before(first_line(wedged.out), " s old") <= 1.0 + since_stop.seconds());
+  CHECK(seconds_before(first_line(wedged.out), " s old") >= 3.6);
+  CHECK(seconds_before(first_line(wedged.out), " s old") <= 1.0 + stopped_for);
   CHECK(probe({}, env).exit_code == 1);  // still unhealthy: no line
 
   REQUIRE(kill(consumer.pid(), SIGCONT) == 0);
-  std::this_thread::sleep_for(milliseconds(300));
-  CHECK(probe({}, env).exit_code == 0);
+  // Healthy again once the resumed loop has beaten: a starved python may take a moment.
+  bool healthy_again = false;
+  for (int i = 0; i < 100 && !healthy_again; ++i) {
+    std::this_thread::sleep_for(milliseconds(100));
+    healthy_again = probe({}, env).exit_code == 0;
+  }
+  CHECK(healthy_again);
 
   const std::string lines = read_file(log);
   INFO(lines);
@@ -488,8 +504,9 @@ while True:
   CHECK_THAT(logged[1],
              Catch::StartsWith("healthprobe: healthy again (was degraded: " + key + ")"));
   CHECK_THAT(logged[2], Catch::StartsWith("healthprobe: unhealthy (was healthy): " + key +
-                                          " 1 match, 0 fresh") &&
-                            Catch::Contains(name + " 1."));
+                                          " 1 match, 0 fresh"));
+  CHECK(seconds_before(logged[2], " s old") >= 3.6);
+  CHECK(seconds_before(logged[2], " s old") <= 1.0 + stopped_for);
   CHECK_THAT(logged[3],
              Catch::StartsWith("healthprobe: healthy again (was unhealthy: " + key + ")"));
 }

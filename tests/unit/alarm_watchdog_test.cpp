@@ -100,10 +100,13 @@ TEST_CASE("a disarmed alarm watchdog never acts, and SIGALRM is as it was", "[al
   const std::function<void()> give_up = [] { ::_exit(3); };
   const auto start = Clock::now();
   {
-    AlarmWatchdog alarm(start + milliseconds(30), interruption, start + milliseconds(60), give_up);
+    // Stages far enough off that a loaded machine still disarms before them: a give-up would
+    // end this whole test program.
+    AlarmWatchdog alarm(start + milliseconds(500), interruption, start + milliseconds(600),
+                        give_up);
     REQUIRE(alarm.armed());
   }
-  ::usleep(150 * 1000);  // past both stage times
+  ::usleep(1000 * 1000);  // past both stage times
   CHECK_FALSE(interruption.interrupted());
   CHECK(sigalrm_is_default());
 }

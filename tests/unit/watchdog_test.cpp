@@ -61,12 +61,14 @@ TEST_CASE("a disarmed watchdog never acts", "[watchdog]") {
   std::atomic<bool> acted{false};
   const auto start = Clock::now();
   {
+    // Stages far enough off that a slow thread start (a sanitizer, a loaded machine) still
+    // disarms before them.
     Watchdog dog(
-        start + milliseconds(20), [&] { acted = true; }, start + milliseconds(40),
+        start + milliseconds(500), [&] { acted = true; }, start + milliseconds(600),
         [&] { acted = true; });
     dog.disarm();
     // Well past both stages: a disarm that did nothing would have let either act by now.
-    std::this_thread::sleep_for(milliseconds(200));
+    std::this_thread::sleep_for(milliseconds(1000));
   }
   CHECK_FALSE(acted);
 }
