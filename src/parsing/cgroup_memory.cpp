@@ -22,6 +22,15 @@ std::optional<std::uint64_t> parse_count(std::string_view text) {
 
 }  // namespace
 
+bool cgroup_procs_lists(std::string_view procs, long pid) {
+  if (pid <= 0) return false;
+  for (auto line : split(procs, '\n')) {
+    const auto listed = parse_count(line);
+    if (listed && *listed == static_cast<std::uint64_t>(pid)) return true;
+  }
+  return false;
+}
+
 std::optional<std::uint64_t> oom_kill_count(std::string_view events) {
   constexpr std::string_view kKey = "oom_kill ";
   for (auto line : split(events, '\n')) {

@@ -80,4 +80,29 @@ std::optional<std::string> first_hang_prone_mount(std::string_view mountinfo) {
   return std::nullopt;
 }
 
+std::optional<std::string> first_hang_prone_mount_in_stats(std::string_view mountstats) {
+  for (auto line : split(mountstats, '\n')) {
+    if (line.empty() || line.front() == '\t' || line.front() == ' ') continue;  // statistics
+    // "device SOURCE mounted on MOUNT_POINT with fstype TYPE[ ...]" or "no device mounted on ...":
+    // eight words either way, the escaped source and mount point holding no space.
+    std::string_view words[8];
+    size_t pos = 0;
+    bool whole = true;
+    for (auto &word : words) {
+      const size_t space = line.find(' ', pos);
+      word =
+          line.substr(pos, space == std::string_view::npos ? std::string_view::npos : space - pos);
+      whole = whole && !word.empty();
+      pos = space == std::string_view::npos ? line.size() : space + 1;
+    }
+    const bool shaped =
+        whole && ((words[0] == "device") || (words[0] == "no" && words[1] == "device")) &&
+        words[2] == "mounted" && words[3] == "on" && words[5] == "with" && words[6] == "fstype";
+    if (!shaped) return "an unreadable mount table line (" + printable(line, 60) + ")";
+    if (!is_local_filesystem_type(words[7]))
+      return printable(words[7], 40) + " on " + printable(unescape_mount_path(words[4]), 80);
+  }
+  return std::nullopt;
+}
+
 }  // namespace healthprobe

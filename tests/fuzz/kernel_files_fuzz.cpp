@@ -1,9 +1,10 @@
 // The parsers of the kernel's text the OOM and heartbeat checks read: /proc/self/cgroup,
 // /proc/self/mountinfo, memory.events / memory.oom_control, memory.max, /proc/1/stat and
-// /proc/uptime, and the mount table's hang-prone mounts. Never throw; a cgroup directory found is
+// /proc/uptime, the mount tables' hang-prone mounts (mountinfo's and mountstats'), and
+// cgroup.procs. Never throw; a cgroup directory found is
 // absolute, plain (no '.', '..' or empty component, so it cannot point outside the hierarchy's
 // mount) and below its mount point. Input: NUL-separated fields: cgroup, mountinfo, events, limit,
-// stat, uptime.
+// stat, uptime, mountstats.
 #include "fuzz_support.h"
 #include "healthprobe/core/text.h"
 #include "healthprobe/parsing/cgroup_location.h"
@@ -39,7 +40,7 @@ bool is_below(const std::string &dir, const std::string &top) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   using namespace healthprobe;
   auto fields = fuzz::split_fields(fuzz::as_text(data, size));
-  fields.resize(6);
+  fields.resize(7);
 
   std::string why;
   const auto cgroup = memory_cgroup_of(fields[0], why);
@@ -73,6 +74,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       FUZZ_CHECK(parsed && is_local_filesystem_type(parsed->type),
                  "an unreadable or non-local mount taken as local");
     }
+  }
+
+  // mountstats, read for the deadline where it exists: the same promises. A table it calls all
+  // local holds only statistics lines and mount lines of local types.
+  if (const auto mount = first_hang_prone_mount_in_stats(fields[6])) {
+    FUZZ_CHECK(!fuzz::has_raw_control_bytes(*mount), "a mount named with raw control bytes");
+    FUZZ_CHECK(mount->size() <= 200, "a mount named at length");
+  } else {
+    for (auto line : split(fields[6], '\n')) {
+      if (line.empty() || line.front() == '\t' || line.front() == ' ') continue;
+      const auto words = split(line, ' ');
+      FUZZ_CHECK(words.size() >= 8 && is_local_filesystem_type(words[7]),
+                 "a mount line without a local type as its eighth word taken as local");
+    }
+  }
+  // Listed means one line is exactly that number.
+  if (cgroup_procs_lists(fields[2], 42)) {
+    bool exact = false;
+    for (auto line : split(fields[2], '\n')) exact = exact || line == "42";
+    FUZZ_CHECK(exact, "a pid taken as listed without its line");
   }
 
   if (const auto count = oom_kill_count(fields[2]))

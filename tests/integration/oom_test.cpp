@@ -332,14 +332,17 @@ TEST_CASE("a container without a cgroup namespace sees only its own cgroup: foun
                         {cgroup.dir, cgroup.v2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/memory"});
 }
 
-TEST_CASE("in such a container, a run that touches files reads the mount table once",
-          "[oom][may-skip]") {
-  ChildCgroup cgroup(ChildCgroup::Version::Either);
-  if (cgroup.dir.empty())
-    HEALTHPROBE_SKIP("no child memory cgroup can be made here: " << cgroup.why);
-  if (probe_is_emulated()) HEALTHPROBE_SKIP("strace would trace the emulator, not the probe");
-  // A writable dir makes the deadline keeper read the table; the OOM check, not finding its cgroup
-  // at the usual place, needs it too. The kernel builds the table anew for every read.
+namespace {
+
+// The probe, with a writable dir (so the deadline keeper reads a mount table), run in cgroup with
+// `shown` bind-mounted over the memory hierarchy, under strace: its report, and the files it
+// opened.
+struct TracedRun {
+  ProcessResult result;
+  std::string opens;
+};
+
+TracedRun traced_run_with_view(ChildCgroup &cgroup, const std::string &shown) {
   TempDir scratch;
   const std::string trace = scratch / "openat.trace";
   std::vector<std::string> argv{"unshare",
@@ -348,7 +351,7 @@ TEST_CASE("in such a container, a run that touches files reads the mount table o
                                 "-c",
                                 "mount --bind \"$1\" \"$2\" && shift 2 && exec \"$@\"",
                                 "sh",
-                                cgroup.dir,
+                                shown,
                                 cgroup.v2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/memory",
                                 "strace",
                                 "-f",
@@ -358,19 +361,59 @@ TEST_CASE("in such a container, a run that touches files reads the mount table o
                                 "-o",
                                 trace};
   for (const auto &word : probe_argv({"--writable", scratch.path()})) argv.push_back(word);
-  const auto result = run_in(cgroup.dir, argv);
-  INFO(result.out << result.err);
-  CHECK(result.exit_code == 0);
+  TracedRun run{run_in(cgroup.dir, argv), ""};
+  run.opens = read_file(trace);
+  return run;
+}
+
+size_t opened(const std::string &opens, const std::string &path) {
+  size_t count = 0;
+  const std::string quoted = "\"" + path + "\"";
+  for (size_t at = opens.find(quoted); at != std::string::npos; at = opens.find(quoted, at + 1))
+    ++count;
+  return count;
+}
+
+}  // namespace
+
+TEST_CASE("in such a container the OOM check knows its cgroup by cgroup.procs: no mount table",
+          "[oom][may-skip]") {
+  ChildCgroup cgroup(ChildCgroup::Version::Either);
+  if (cgroup.dir.empty())
+    HEALTHPROBE_SKIP("no child memory cgroup can be made here: " << cgroup.why);
+  if (probe_is_emulated()) HEALTHPROBE_SKIP("strace would trace the emulator, not the probe");
+  const auto run = traced_run_with_view(cgroup, cgroup.dir);
+  INFO(run.result.out << run.result.err << run.opens);
+  CHECK(run.result.exit_code == 0);
   CHECK_THAT(
-      oom_line(result.out),
+      oom_line(run.result.out),
       Catch::StartsWith("pass") && Catch::Contains("no process in this container was OOM-killed"));
-  const std::string opens = read_file(trace);
-  INFO(opens);
-  size_t reads = 0;
-  for (size_t at = opens.find("\"/proc/self/mountinfo\""); at != std::string::npos;
-       at = opens.find("\"/proc/self/mountinfo\"", at + 1))
-    ++reads;
-  CHECK(reads == 1);
+  const std::string top = cgroup.v2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/memory";
+  CHECK(opened(run.opens, top + "/cgroup.procs") == 1);
+  // The kernel builds a mount table anew for every read: the keeper reads the cheaper one, and
+  // nothing reads mountinfo.
+  CHECK(opened(run.opens, "/proc/self/mountstats") == 1);
+  CHECK(opened(run.opens, "/proc/self/mountinfo") == 0);
+}
+
+TEST_CASE("a container that sees a subtree holding its cgroup: found via mountinfo, read once",
+          "[oom][may-skip]") {
+  ChildCgroup cgroup(ChildCgroup::Version::Either);
+  if (cgroup.dir.empty())
+    HEALTHPROBE_SKIP("no child memory cgroup can be made here: " << cgroup.why);
+  if (probe_is_emulated()) HEALTHPROBE_SKIP("strace would trace the emulator, not the probe");
+  if (cgroup.v2)
+    HEALTHPROBE_SKIP("the v2 test cgroup's parent is the hierarchy's root: no subtree to show");
+  // The parent shown where the hierarchy's root would be: its cgroup.procs does not list the probe,
+  // so only the mount table says where the probe's cgroup is (the parent's root, plus its name).
+  const std::string parent = cgroup.dir.substr(0, cgroup.dir.rfind('/'));
+  const auto run = traced_run_with_view(cgroup, parent);
+  INFO(run.result.out << run.result.err << run.opens);
+  CHECK(run.result.exit_code == 0);
+  CHECK_THAT(
+      oom_line(run.result.out),
+      Catch::StartsWith("pass") && Catch::Contains("no process in this container was OOM-killed"));
+  CHECK(opened(run.opens, "/proc/self/mountinfo") == 1);
 }
 
 TEST_CASE("a container with its own cgroup namespace and mount: the usual place",

@@ -192,3 +192,14 @@ TEST_CASE("how long ago PID 1 started, from /proc/1/stat and /proc/uptime", "[cg
   CHECK_FALSE(started_ago(999999999, 100, std::chrono::milliseconds(2718600)));
   CHECK_FALSE(started_ago(25, 0, std::chrono::milliseconds(2718600)));
 }
+
+TEST_CASE("cgroup.procs: whether a process ID is listed, one decimal per line", "[cgroup]") {
+  using healthprobe::cgroup_procs_lists;
+  CHECK(cgroup_procs_lists("1\n7\n42\n", 42));
+  CHECK(cgroup_procs_lists("42", 42));
+  CHECK_FALSE(cgroup_procs_lists("1\n7\n421\n", 42));  // a prefix is not the number
+  CHECK_FALSE(cgroup_procs_lists("1\n7\n 42\n", 42));  // nor a padded line
+  CHECK_FALSE(cgroup_procs_lists("", 42));
+  CHECK_FALSE(cgroup_procs_lists("0\n", 0));                      // no process is 0
+  CHECK_FALSE(cgroup_procs_lists("18446744073709551658\n", 42));  // no wrap-around to 42
+}

@@ -66,3 +66,69 @@ TEST_CASE("what the mount table says is terminal-safe and short", "[mount-table]
   CHECK(named->find('\x07') == std::string::npos);
   CHECK(named->size() < 200);
 }
+
+// /proc/self/mountstats, shaped like a container's (the same mounts as kContainer) and like a
+// task with an EFS volume, whose NFS statistics follow on lines of their own.
+namespace {
+const std::string kContainerStats =
+    "device overlay mounted on / with fstype overlay\n"
+    "device proc mounted on /proc with fstype proc\n"
+    "device tmpfs mounted on /dev with fstype tmpfs\n"
+    "device devpts mounted on /dev/pts with fstype devpts\n"
+    "device sysfs mounted on /sys with fstype sysfs\n"
+    "device cgroup mounted on /sys/fs/cgroup with fstype cgroup2\n"
+    "device shm mounted on /dev/shm with fstype tmpfs\n"
+    "device /dev/nvme0n1p1 mounted on /etc/resolv.conf with fstype ext4\n"
+    "no device mounted on /run/x with fstype tmpfs\n";
+}  // namespace
+
+using healthprobe::first_hang_prone_mount_in_stats;
+
+TEST_CASE("mountstats: a container's own mounts are all local", "[mount-table]") {
+  CHECK_FALSE(first_hang_prone_mount_in_stats(kContainerStats));
+  CHECK_FALSE(first_hang_prone_mount_in_stats(""));
+}
+
+TEST_CASE(
+    "mountstats: a network or FUSE mount is named, with its mount point; statistics are "
+    "skipped",
+    "[mount-table]") {
+  const std::string efs = kContainerStats +
+                          "device 127.0.0.1:/ mounted on /mnt/efs with fstype nfs4 statvers=1.1\n"
+                          "\topts:\trw,vers=4.1,rsize=1048576\n"
+                          "\tage:\t1234\n"
+                          "\tevents:\t1 2 3\n";
+  CHECK(first_hang_prone_mount_in_stats(efs) == "nfs4 on /mnt/efs");
+  const std::string sshfs =
+      "device me@host:/ mounted on /home/me/my\\040files with fstype fuse.sshfs\n";
+  CHECK(first_hang_prone_mount_in_stats(kContainerStats + sshfs) ==
+        "fuse.sshfs on /home/me/my files");
+  // Statistics lines alone, whatever they hold, name no mount.
+  CHECK_FALSE(
+      first_hang_prone_mount_in_stats(kContainerStats + "\tper-op statistics\n  fuse mounted\n"));
+}
+
+TEST_CASE("mountstats: an unknown type counts as hang-prone; so does a line of another shape",
+          "[mount-table]") {
+  CHECK(first_hang_prone_mount_in_stats("device none mounted on /x with fstype brandnewfs\n") ==
+        "brandnewfs on /x");
+  for (const char *odd :
+       {"devices mounted on /x with fstype ext4\n", "device a mounted on /x with type ext4\n",
+        "device a mounted on /x with fstype \n", "device a mounted on  with fstype ext4\n",
+        "device a mounted on /x\n"}) {
+    INFO(odd);
+    const auto named = first_hang_prone_mount_in_stats(odd);
+    REQUIRE(named);
+    CHECK(named->rfind("an unreadable mount table line", 0) == 0);
+  }
+}
+
+TEST_CASE("mountstats: what it says is terminal-safe and short", "[mount-table]") {
+  const std::string hostile =
+      "device x mounted on /evil\x1b[2J" + std::string(500, 'x') + " with fstype fuse\x07\n";
+  const auto named = first_hang_prone_mount_in_stats(hostile);
+  REQUIRE(named);
+  CHECK(named->find('\x1b') == std::string::npos);
+  CHECK(named->find('\x07') == std::string::npos);
+  CHECK(named->size() < 200);
+}

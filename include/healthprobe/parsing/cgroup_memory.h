@@ -17,6 +17,9 @@ struct MemoryLimit {
   std::uint64_t bytes = 0;  // with !unlimited
 };
 
+// Whether a cgroup.procs file (one decimal process ID per line) lists pid.
+bool cgroup_procs_lists(std::string_view procs, long pid);
+
 // "max" (v2) or a byte count; v1 writes "no limit" as the largest page-aligned count near 2^63,
 // so any count of 2^60 or more (an exbibyte) is taken as no limit. nullopt for anything else.
 std::optional<MemoryLimit> parse_memory_limit(std::string_view text);

@@ -20,7 +20,8 @@ struct DeadlineKeeper {
 };
 
 // touches_files: whether any step of the run makes a file system call on a path it was given.
-// mounts: the run's one copy of the mount table, read here only when touches_files.
+// mounts: the run's one copy of mountinfo, read here only when touches_files and mountstats
+// cannot be read.
 DeadlineKeeper choose_deadline_keeper(bool touches_files, MountTableFile &mounts);
 
 }  // namespace healthprobe
