@@ -199,6 +199,7 @@ TEST_CASE("cgroup.procs: whether a process ID is listed, one decimal per line", 
   CHECK(cgroup_procs_lists("42", 42));
   CHECK_FALSE(cgroup_procs_lists("1\n7\n421\n", 42));  // a prefix is not the number
   CHECK_FALSE(cgroup_procs_lists("1\n7\n 42\n", 42));  // nor a padded line
+  CHECK_FALSE(cgroup_procs_lists("042\n+42\n", 42));   // nor another spelling of it
   CHECK_FALSE(cgroup_procs_lists("", 42));
   CHECK_FALSE(cgroup_procs_lists("0\n", 0));                      // no process is 0
   CHECK_FALSE(cgroup_procs_lists("18446744073709551658\n", 42));  // no wrap-around to 42

@@ -17,7 +17,8 @@ struct MemoryLimit {
   std::uint64_t bytes = 0;  // with !unlimited
 };
 
-// Whether a cgroup.procs file (one decimal process ID per line) lists pid.
+// Whether a cgroup.procs file (one decimal process ID per line, as the kernel writes it: no sign,
+// padding or leading zero) lists pid.
 bool cgroup_procs_lists(std::string_view procs, long pid);
 
 // "max" (v2) or a byte count; v1 writes "no limit" as the largest page-aligned count near 2^63,
