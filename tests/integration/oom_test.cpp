@@ -361,7 +361,9 @@ TracedRun traced_run_with_view(ChildCgroup &cgroup, const std::string &shown) {
                                 "-o",
                                 trace};
   for (const auto &word : probe_argv({"--writable", scratch.path()})) argv.push_back(word);
-  TracedRun run{run_in(cgroup.dir, argv), ""};
+  auto env = minimal_env();
+  env["ASAN_OPTIONS"] = "detect_leaks=0";  // LeakSanitizer cannot run under ptrace (strace)
+  TracedRun run{run_in(cgroup.dir, argv, env), ""};
   run.opens = read_file(trace);
   return run;
 }
