@@ -24,7 +24,10 @@ std::optional<std::uint64_t> parse_count(std::string_view text) {
 
 bool cgroup_procs_lists(std::string_view procs, long pid) {
   if (pid <= 0) return false;
-  for (auto line : split(procs, '\n')) {
+  // Only whole lines: a listing cut off at the reader's limit may end in "12" of "123".
+  const auto last_newline = procs.rfind('\n');
+  if (last_newline == std::string_view::npos) return false;
+  for (auto line : split(procs.substr(0, last_newline), '\n')) {
     if (line.size() > 1 && line.front() == '0') continue;  // the kernel writes no leading zero
     const auto listed = parse_count(line);
     if (listed && *listed == static_cast<std::uint64_t>(pid)) return true;

@@ -18,7 +18,8 @@ struct MemoryLimit {
 };
 
 // Whether a cgroup.procs file (one decimal process ID per line, as the kernel writes it: no sign,
-// padding or leading zero) lists pid.
+// padding or leading zero, each line ended by a newline) lists pid. A last line without its
+// newline is not counted: it may be a longer number cut off.
 bool cgroup_procs_lists(std::string_view procs, long pid);
 
 // "max" (v2) or a byte count; v1 writes "no limit" as the largest page-aligned count near 2^63,
