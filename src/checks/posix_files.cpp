@@ -149,6 +149,7 @@ SymlinkResolution resolve_symlinks(const std::string &path) {
     }
     if (!S_ISLNK(info.st_mode)) {
       resolution.final_path = current;
+      resolution.final_mode = info.st_mode;
       resolution.ok = true;
       return resolution;
     }

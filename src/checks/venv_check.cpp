@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <optional>
 #include <set>
 
 #include "healthprobe/checks/posix_files.h"
@@ -98,14 +99,15 @@ std::string joined(const std::vector<std::string> &items) {
 }  // namespace
 
 std::vector<Observation> VenvCheck::run(const Deadline &deadline, Interruption & /*interruption*/) {
-  if (!is_directory(venv_)) {
-    return {python(Status::Fail, "venv " + venv_ + " is not a directory")};
-  }
   const std::string cfg_path = venv_ + "/pyvenv.cfg";
   int error = 0;
   // One byte past the limit shows the file is longer than it: never judged on a part of it.
   const auto cfg_text = read_small_file(cfg_path, kCfgLimit + 1, error);
   if (!cfg_text) {
+    // Asked only here: a healthy venv's run makes no call for its own directory.
+    if (!is_directory(venv_)) {
+      return {python(Status::Fail, "venv " + venv_ + " is not a directory")};
+    }
     return {python(Status::Fail, "cannot read " + cfg_path + ": " + errno_text(error) +
                                      " (not a venv, or a broken copy of one)")};
   }
@@ -145,9 +147,7 @@ std::vector<Observation> VenvCheck::run(const Deadline &deadline, Interruption &
     }
     return {python(Status::Fail, output)};
   }
-  struct stat info {};
-  if (::stat(resolved.final_path.c_str(), &info) != 0 || !S_ISREG(info.st_mode) ||
-      ::access(resolved.final_path.c_str(), X_OK) != 0) {
+  if (!S_ISREG(resolved.final_mode) || ::access(resolved.final_path.c_str(), X_OK) != 0) {
     return {python(Status::Fail, interpreter + " resolves to " + resolved.final_path +
                                      ", which is not an executable file for this user")};
   }
@@ -166,7 +166,7 @@ std::vector<Observation> VenvCheck::run(const Deadline &deadline, Interruption &
       is_directory(lib + "t/site-packages")) {
     site_packages = lib + "t/site-packages";
   }
-  if (!is_directory(site_packages)) {
+  const auto missing_site_packages = [&] {
     constexpr size_t kNamesShown = 8;
     std::string present = "nothing";
     if (const auto listing = list_directory(venv_ + "/lib", kNamesShown, error);
@@ -175,8 +175,16 @@ std::vector<Observation> VenvCheck::run(const Deadline &deadline, Interruption &
       if (listing->total > kNamesShown)
         present += " and " + std::to_string(listing->total - kNamesShown) + " more";
     }
-    return {python(Status::Fail, "expected " + site_packages + " for Python " + cfg->version +
-                                     "; lib/ holds: " + present)};
+    return python(Status::Fail, "expected " + site_packages + " for Python " + cfg->version +
+                                    "; lib/ holds: " + present);
+  };
+  // With distributions to look for, opening site-packages to list it is the proof it exists.
+  std::optional<InstalledScan> scan;
+  if (required_.empty()) {
+    if (!is_directory(site_packages)) return {missing_site_packages()};
+  } else {
+    scan = scan_installed(site_packages, required_, deadline);
+    if (scan->error == ENOENT || scan->error == ENOTDIR) return {missing_site_packages()};
   }
 
   Observation interpreter_ok =
@@ -187,33 +195,32 @@ std::vector<Observation> VenvCheck::run(const Deadline &deadline, Interruption &
   if (required_.empty()) return observations;
 
   Observation packages{"venv", "packages"};
-  const InstalledScan scan = scan_installed(site_packages, required_, deadline);
-  if (scan.error != 0) {
+  if (scan->error != 0) {
     packages.status = Status::Fail;
-    packages.output = "cannot list " + site_packages + ": " + errno_text(scan.error);
+    packages.output = "cannot list " + site_packages + ": " + errno_text(scan->error);
     observations.push_back(packages);
     return observations;
   }
   std::vector<std::string> missing;
   for (const auto &name : required_) {
-    if (scan.still_wanted.count(normalize_dist_name(name)) != 0) missing.push_back(name);
+    if (scan->still_wanted.count(normalize_dist_name(name)) != 0) missing.push_back(name);
   }
   packages.observed_value = static_cast<double>(required_.size() - missing.size());
   packages.observed_unit = "distributions";
   if (missing.empty()) {
     packages.output = counted(required_.size(), "required distribution", "required distributions") +
                       " present: " + joined(required_);
-  } else if (scan.stopped_at_deadline) {
+  } else if (scan->stopped_at_deadline) {
     packages.status = Status::Fail;
     packages.output = "the " + format_duration(deadline.budget()) +
                       " deadline passed while listing " + site_packages + " (" +
-                      counted(scan.entries, "entry", "entries") +
+                      counted(scan->entries, "entry", "entries") +
                       " read); not found by then: " + joined(missing);
   } else {
     packages.status = Status::Fail;
     packages.output = "missing from " + site_packages + ": " + joined(missing) +
                       " (no *.dist-info; " +
-                      counted(scan.distributions, "distribution", "distributions") + " installed)";
+                      counted(scan->distributions, "distribution", "distributions") + " installed)";
   }
   observations.push_back(packages);
   return observations;

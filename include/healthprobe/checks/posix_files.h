@@ -1,5 +1,7 @@
 #pragma once
 // Thin, errno-reporting wrappers over the POSIX file calls the checks share.
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,7 +36,8 @@ struct SymlinkResolution {
   std::string final_path;      // the path the chain ends at (exists only when ok)
   bool followed_link = false;  // path itself was a symlink
   bool ok = false;
-  int error = 0;  // errno of the failing step
+  int error = 0;        // errno of the failing step
+  mode_t final_mode{};  // the type and permission bits of final_path (only when ok)
 };
 SymlinkResolution resolve_symlinks(const std::string &path);
 
