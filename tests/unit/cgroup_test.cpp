@@ -196,7 +196,7 @@ TEST_CASE("how long ago PID 1 started, from /proc/1/stat and /proc/uptime", "[cg
 TEST_CASE("cgroup.procs: whether a process ID is listed, one decimal per line", "[cgroup]") {
   using healthprobe::cgroup_procs_lists;
   CHECK(cgroup_procs_lists("1\n7\n42\n", 42));
-  CHECK_FALSE(cgroup_procs_lists("42", 42));       // a line cut off: maybe 421 at the limit
+  CHECK_FALSE(cgroup_procs_lists("42", 42));        // a line cut off: maybe 421 at the limit
   CHECK_FALSE(cgroup_procs_lists("1\n7\n42", 42));  // the same after whole lines
   CHECK(cgroup_procs_lists("42\n421", 42));
   CHECK_FALSE(cgroup_procs_lists("1\n7\n421\n", 42));  // a prefix is not the number
