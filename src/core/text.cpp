@@ -1,5 +1,6 @@
 #include "healthprobe/core/text.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace healthprobe {
@@ -129,6 +130,19 @@ std::string printable(std::string_view text, size_t max_bytes) {
   size_t cut = std::string::npos;  // where "..." goes if the text turns out too long
   std::string piece;
   while (!text.empty()) {
+    // A run of plain printable ASCII (almost every byte of a report) goes in at once, exactly as
+    // its bytes one at a time would: the same cut, and no more than one byte past max_bytes.
+    size_t run = 0;
+    while (run < text.size() && text[run] >= 0x20 && text[run] < 0x7f) ++run;
+    if (run > 0) {
+      const size_t left = max_bytes - out.size();  // out.size() <= max_bytes at the loop's top
+      if (run > left) run = left + 1;
+      if (cut == std::string::npos && out.size() + run > budget) cut = std::max(out.size(), budget);
+      out.append(text.data(), run);
+      text.remove_prefix(run);
+      if (out.size() > max_bytes) break;
+      continue;
+    }
     const auto byte = static_cast<unsigned char>(text.front());
     size_t used = 1;
     if (byte < 0x20 || byte == 0x7f) {

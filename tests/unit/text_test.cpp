@@ -1,5 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
 #include "healthprobe/core/text.h"
 
 using healthprobe::printable;
@@ -77,5 +82,46 @@ TEST_CASE("an HTTP token: letters, digits and RFC 9110's punctuation, at least o
   for (const char *bad : {"", "Bad Name", "a:b", "a\tb", "caf\xc3\xa9", "(x)", "a/b"}) {
     INFO(bad);
     CHECK_FALSE(healthprobe::is_http_token(bad));
+  }
+}
+
+TEST_CASE("printable cuts where a byte-by-byte rendering would, plain ASCII runs and all",
+          "[text]") {
+  // The definition: the rendering of the whole text if it fits in max_bytes; else its longest
+  // prefix that ends between two pieces (the rendering of some prefix of the input) and fits in
+  // max_bytes - 3, then "...". Checked over texts mixing plain runs, controls, UTF-8, bidi controls
+  // and stray bytes, against every max_bytes up to past the whole rendering.
+  const std::vector<std::string> parts{
+      "a",        "bc",           "hello world ",     "\n",           "\x1b",     "\x7f",
+      "\xc3\xa9", "\xe6\x97\xa5", "\xf0\x9f\x98\x80", "\xe2\x80\xae", "\xc2\x9b", "\xff",
+      "\xe6"};
+  std::uint32_t seed = 12345;
+  const auto next = [&seed] {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 16) & 0x7fff;
+  };
+  constexpr size_t kHuge = size_t{1} << 20;
+  for (int round = 0; round < 300; ++round) {
+    std::string text;
+    const int count = static_cast<int>(next() % 12);
+    for (int i = 0; i < count; ++i) text += parts[next() % parts.size()];
+    const std::string whole = printable(text, kHuge);
+    std::vector<size_t> boundaries;
+    for (size_t i = 0; i <= text.size(); ++i) {
+      const std::string head = printable(std::string_view(text).substr(0, i), kHuge);
+      if (whole.compare(0, head.size(), head) == 0) boundaries.push_back(head.size());
+    }
+    for (size_t max_bytes = 0; max_bytes <= whole.size() + 2; ++max_bytes) {
+      std::string expected = whole;
+      if (whole.size() > max_bytes) {
+        const size_t budget = max_bytes >= 3 ? max_bytes - 3 : 0;
+        size_t cut = 0;
+        for (const size_t boundary : boundaries)
+          if (boundary <= budget) cut = std::max(cut, boundary);
+        expected = whole.substr(0, cut) + "...";
+      }
+      INFO("text of " << text.size() << " bytes, max_bytes " << max_bytes);
+      REQUIRE(printable(text, max_bytes) == expected);
+    }
   }
 }
