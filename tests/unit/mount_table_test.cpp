@@ -50,6 +50,21 @@ TEST_CASE("a type the list does not know counts as hang-prone; so does a line th
       first_hang_prone_mount("autofs is not local\n")->rfind("an unreadable mount table line", 0) ==
       0);
   // autofs waits for its daemon on a lookup, so it is not on the list.
+  // Every local type, found by the search (the list is sorted, or the build fails).
+  for (const char *type :
+       {"aufs",    "binfmt_misc", "bpf",        "btrfs",      "cgroup",    "cgroup2",   "configfs",
+        "debugfs", "devfs",       "devpts",     "devtmpfs",   "efivarfs",  "erofs",     "exfat",
+        "ext2",    "ext3",        "ext4",       "f2fs",       "fusectl",   "hugetlbfs", "iso9660",
+        "jfs",     "mqueue",      "nsfs",       "ntfs3",      "overlay",   "proc",      "pstore",
+        "ramfs",   "reiserfs",    "rpc_pipefs", "securityfs", "selinuxfs", "shiftfs",   "squashfs",
+        "sysfs",   "tmpfs",       "tracefs",    "vfat",       "xfs",       "zfs",       "zonefs"}) {
+    INFO(type);
+    CHECK(is_local_filesystem_type(type));
+  }
+  for (const char *type : {"", "a", "zz", "ext", "ext44", "tmpfs2", "nfs4", "cifs", "fuse.sshfs"}) {
+    INFO(type);
+    CHECK_FALSE(is_local_filesystem_type(type));
+  }
   CHECK_FALSE(is_local_filesystem_type("autofs"));
   CHECK(is_local_filesystem_type("overlay"));
   CHECK(is_local_filesystem_type("tmpfs"));
