@@ -9,14 +9,16 @@ namespace healthprobe {
 namespace {
 
 // Disk, memory and kernel filesystems: their calls wait on local hardware or on nothing. autofs is
-// not here (a lookup waits for the automount daemon), nor any network or FUSE type.
+// not here (a lookup waits for the automount daemon), nor any network or FUSE type. Every line of
+// the mount table is looked up here, so the types a container's table is made of come first (a
+// cgroup v1 container has a dozen cgroup mounts, tmpfs and proc several each).
 constexpr std::string_view kLocalTypes[] = {
-    "aufs",    "binfmt_misc", "bpf",        "btrfs",      "cgroup",    "cgroup2",   "configfs",
-    "debugfs", "devfs",       "devpts",     "devtmpfs",   "efivarfs",  "erofs",     "exfat",
-    "ext2",    "ext3",        "ext4",       "f2fs",       "fusectl",   "hugetlbfs", "iso9660",
-    "jfs",     "mqueue",      "nsfs",       "ntfs3",      "overlay",   "proc",      "pstore",
-    "ramfs",   "reiserfs",    "rpc_pipefs", "securityfs", "selinuxfs", "shiftfs",   "squashfs",
-    "sysfs",   "tmpfs",       "tracefs",    "vfat",       "xfs",       "zfs",       "zonefs",
+    "cgroup",     "tmpfs",     "proc",    "overlay",   "sysfs",    "devpts",     "mqueue",
+    "cgroup2",    "devtmpfs",  "ext4",    "xfs",       "nsfs",     "securityfs", "debugfs",
+    "tracefs",    "bpf",       "pstore",  "hugetlbfs", "configfs", "fusectl",    "binfmt_misc",
+    "btrfs",      "aufs",      "devfs",   "efivarfs",  "erofs",    "exfat",      "ext2",
+    "ext3",       "f2fs",      "iso9660", "jfs",       "ntfs3",    "ramfs",      "reiserfs",
+    "rpc_pipefs", "selinuxfs", "shiftfs", "squashfs",  "vfat",     "zfs",        "zonefs",
 };
 
 }  // namespace
@@ -95,9 +97,11 @@ std::optional<std::string> first_hang_prone_mount_in_stats(std::string_view moun
       whole = whole && !word.empty();
       pos = space == std::string_view::npos ? line.size() : space + 1;
     }
+    using namespace std::string_view_literals;  // no strlen per comparison, per line
     const bool shaped =
-        whole && ((words[0] == "device") || (words[0] == "no" && words[1] == "device")) &&
-        words[2] == "mounted" && words[3] == "on" && words[5] == "with" && words[6] == "fstype";
+        whole && ((words[0] == "device"sv) || (words[0] == "no"sv && words[1] == "device"sv)) &&
+        words[2] == "mounted"sv && words[3] == "on"sv && words[5] == "with"sv &&
+        words[6] == "fstype"sv;
     if (!shaped) return "an unreadable mount table line (" + printable(line, 60) + ")";
     if (!is_local_filesystem_type(words[7]))
       return printable(words[7], 40) + " on " + printable(unescape_mount_path(words[4]), 80);

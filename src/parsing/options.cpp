@@ -112,9 +112,14 @@ class RawSettings {
 
   // The last flag wins over earlier ones, as with most CLIs; a flag beats the variable.
   std::optional<Setting> last(const std::string &flag, const Environment &env) const {
-    auto all = values(flag, env);
-    if (all.empty()) return std::nullopt;
-    return all.back();
+    // values(flag, env).back(), without copying every occurrence first: a run asks this a dozen
+    // times. A flag's list is never empty (add_flag creates it with its first value).
+    const auto found = flags_.find(flag);
+    if (found != flags_.end()) return found->second.back();
+    const std::string variable(variable_of(flag).value());
+    if (variable.empty()) return std::nullopt;
+    if (auto value = env.get(variable)) return Setting{std::move(*value), variable};
+    return std::nullopt;
   }
 
  private:
