@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdio>
@@ -163,16 +164,17 @@ StateFile::~StateFile() {
 }
 
 std::string StateFile::read() const {
-  std::string content(kMaxStateBytes + 1, '\0');
-  size_t got = 0;
-  while (got < content.size()) {
-    const ssize_t n =
-        ::pread(fd_, content.data() + got, content.size() - got, static_cast<off_t>(got));
+  // Up to one byte past the limit, through a small buffer: a steady state is a few dozen bytes,
+  // and a zero-filled string of the limit's size cost a page of memory set on every run.
+  std::array<char, 512> chunk{};
+  std::string content;
+  while (content.size() <= kMaxStateBytes) {
+    const size_t want = std::min(chunk.size(), kMaxStateBytes + 1 - content.size());
+    const ssize_t n = ::pread(fd_, chunk.data(), want, static_cast<off_t>(content.size()));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
-    got += static_cast<size_t>(n);
+    content.append(chunk.data(), static_cast<size_t>(n));
   }
-  content.resize(got);
   return content;
 }
 
