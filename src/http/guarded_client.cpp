@@ -1,11 +1,27 @@
 #include "healthprobe/http/guarded_client.h"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstring>
 
 namespace healthprobe {
 namespace {
+
+// A blocking send or recv on the socket, retried when a signal interrupts it, as httplib retries.
+// No select() first, unlike httplib's SocketStream: httplib gave the socket SO_RCVTIMEO and
+// SO_SNDTIMEO with the same timeouts, and the deadline shuts the socket down (interruption.h), so a
+// wait before each call bounds nothing more and costs one or two system calls per step.
+template <typename Call>
+ssize_t retrying(Call call) {
+  ssize_t result = 0;
+  do {
+    result = call();
+  } while (result < 0 && errno == EINTR);
+  return result;
+}
 
 // A Stream that reads the socket through the guard and hands httplib only what the guard passed.
 class GuardedStream : public httplib::Stream {
@@ -16,7 +32,9 @@ class GuardedStream : public httplib::Stream {
 
   bool is_readable() const override { return pending() > 0 || socket_.is_readable(); }
   bool is_writable() const override { return socket_.is_writable(); }
-  ssize_t write(const char *ptr, size_t size) override { return socket_.write(ptr, size); }
+  ssize_t write(const char *ptr, size_t size) override {
+    return retrying([&] { return ::send(socket_.socket(), ptr, size, MSG_NOSIGNAL); });
+  }
   void get_remote_ip_and_port(std::string &ip, int &port) const override {
     socket_.get_remote_ip_and_port(ip, port);
   }
@@ -32,7 +50,8 @@ class GuardedStream : public httplib::Stream {
       offset_ = 0;
       if (exchange_.guard.phase() == ResponseGuard::Phase::Done) return 0;
       if (exchange_.guard.phase() == ResponseGuard::Phase::Failed) return -1;
-      const ssize_t got = socket_.read(buffer_.data(), buffer_.size());
+      const ssize_t got =
+          retrying([&] { return ::recv(socket_.socket(), buffer_.data(), buffer_.size(), 0); });
       if (got < 0) {
         exchange_.guard.connection_lost();
         return got;
