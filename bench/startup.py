@@ -21,8 +21,12 @@ health check in docker/MIGRATING.md; a real venv stands in for /app/.venv, /dev/
   worker       a worker container's health check: --no-http --writable /tmp and a heartbeat glob,
                the image's env
   image:NAME / worker:NAME  the same with each --compare build
+  image-floor  with --image-floor BINARY (bench/image_floor.c): the floor's GET plus the system calls
+               the image's checks cannot do without, in the image's environment. image minus
+               image-floor is what the probe spends beyond what its checks cost the kernel
 Usage: startup.py --probe P --floor F --spawn S --responder R [--runs 300] [--json OUT]
                   [--compare NAME=BINARY]... [--image DOCKERFILE --python PYTHON]
+                  [--image-floor BINARY]
 Every binary is timed as a copy (see installed()). bench/startup.sh builds the helpers and runs this.
 Standard library only.
 """
@@ -119,6 +123,8 @@ def image_rows(args, copies, url, port, get_argv):
     open(heartbeat, "w").close()
     worker = ["--no-http", "--writable", "/tmp", "--heartbeat", os.path.join(state, "consumer-*.hb"),
               "--heartbeat-max-age", "1h"]
+    if args.image_floor:
+        rows.append(("image-floor", [args.image_floor, "127.0.0.1", str(port), "/health"], 0, env))
     for suffix, binary in probes:
         rows.append((f"image{suffix}", [binary], 0, env))
         rows.append((f"worker{suffix}", [binary, *worker], 0, env))
@@ -136,10 +142,15 @@ def main():
     ap.add_argument("--compare", action="append", default=[], metavar="NAME=BINARY")
     ap.add_argument("--image", metavar="DOCKERFILE", help="add the image's configurations")
     ap.add_argument("--python", default="/usr/bin/python3", help="makes the bench venv")
+    ap.add_argument("--image-floor", metavar="BINARY", help="with --image: the image-floor row")
     args = ap.parse_args()
+    if args.image_floor and not args.image:
+        ap.error("--image-floor needs --image")
 
     copies = tempfile.mkdtemp(prefix="startup-")
     args.probe, args.floor = installed(args.probe, copies), installed(args.floor, copies)
+    if args.image_floor:
+        args.image_floor = installed(args.image_floor, copies)
     args.compare = [f"{name}={installed(binary, copies)}"
                     for name, binary in (spec.split("=", 1) for spec in args.compare)]
     server = subprocess.Popen([args.responder, "0"], stdout=subprocess.PIPE, text=True)
@@ -198,6 +209,12 @@ def main():
               f"{result[name]['p95_us']:8.1f} us{over_text}")
     print(f"probe-get - floor-get = {result['probe_minus_floor_us']} us "
           f"(ratio {result['probe_over_floor']}, target: at most floor + 150 us)")
+    if "image-floor" in result:
+        for name in (n for n in samples if n.startswith("image") and n != "image-floor"):
+            own = round(result[name]["median_us"] - result["image-floor"]["median_us"], 1)
+            result[name]["over_image_floor_us"] = own
+            print(f"{name} - image-floor = {own} us (what the probe spends beyond its checks' "
+                  f"system calls)")
     if args.json:
         with open(args.json, "w") as out:
             json.dump(result, out, indent=2)

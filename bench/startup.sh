@@ -7,7 +7,7 @@
 # Also prints the syscall count of one HTTP-only probe run when strace is installed.
 set -euo pipefail
 # shellcheck source=bench/prepare.sh
-source "$(dirname "${BASH_SOURCE[0]}")/prepare.sh" floor responder spawn
+source "$(dirname "${BASH_SOURCE[0]}")/prepare.sh" floor image_floor responder spawn
 view=()
 case "${2:-host}" in
   host) ;;
@@ -16,7 +16,7 @@ case "${2:-host}" in
 esac
 "${view[@]}" /usr/bin/python3 bench/startup.py --probe "$probe" --floor "$out/floor" \
   --spawn "$out/spawn" --responder "$out/responder" --runs "${1:-300}" \
-  --json "$out/startup.json" --image "$root/docker/Dockerfile"
+  --json "$out/startup.json" --image "$root/docker/Dockerfile" --image-floor "$out/image_floor"
 if command -v strace >/dev/null; then
   "$out/responder" 0 >"$out/port" &
   server=$!
