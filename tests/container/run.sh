@@ -246,7 +246,14 @@ detail="$(tail -n 3 "$work/logs/probe-export.log")"
 check "the build exports /healthprobe (--output type=local)" test -x "$probe"
 [ -x "$probe" ] || finish
 # The image's filesystem, listed from an export: what is there, whatever PATH or shell it has.
-listing() { local c; c="$(eng create "$1" 2>/dev/null)" && eng export "$c" | tar -t; eng rm -f -v "$c" >/dev/null 2>&1; }
+# Exported to a file, not stdout: podman 4.3 writes "stdout" by opening the path /dev/stdout, so a
+# /dev/stdout that is not the usual symlink (seen once on this machine) silently lists nothing.
+listing() {
+  local c
+  c="$(eng create "$1" 2>/dev/null)" && eng export --output "$work/listing.tar" "$c" && tar -tf "$work/listing.tar"
+  eng rm -f -v "$c" >/dev/null 2>&1
+  rm -f "$work/listing.tar"
+}
 probe_files="$(listing "$probe_image" | grep -v '/$' | tr '\n' ' ')"
 detail="files: $probe_files"
 check "the probe image holds one file, /healthprobe" eval '[ "$probe_files" = "healthprobe " ]'
